@@ -1,0 +1,131 @@
+/*
+ * ocr.h: the ocr stage. Turns a decoded page into clean, deskewed 1-bpp
+ * images at a working resolution (all ink for registration, data ink with
+ * the red form dropped for reading), and wraps one Tesseract handle per
+ * thread that reads rectangles of a page.
+ */
+#ifndef OCR_H
+#define OCR_H
+
+#include <stddef.h>
+
+#include "common/cs_error.h"
+#include "intake/intake.h"
+
+struct Pix;
+
+/* Working resolution: every page is brought to this many pixels per inch. */
+#define OCR_WORK_DPI 300
+
+/* What the scan's pixels say about how it was made. */
+typedef enum {
+    OCR_SCAN_COLOR = 0, /* color: the red form drops out by channel */
+    OCR_SCAN_GRAY,      /* gray: the form is mid-gray, data black */
+    OCR_SCAN_BW         /* black and white: the form, if any, is black */
+} ocr_scan_kind;
+
+/* A page ready for registration and reading. All images share one
+ * coordinate system: the deskewed page at OCR_WORK_DPI. */
+typedef struct ocr_page {
+    struct Pix *gray; /* 8 bpp, deskewed: for overlays and crops */
+    struct Pix *ink;  /* 1 bpp: all dark ink, form included */
+    struct Pix *data; /* 1 bpp: data ink, form dropped where the scan
+                         allows it (color, gray); long rules removed */
+    ocr_scan_kind kind;
+    float skew_degrees;    /* measured skew (0 when not measured) */
+    float skew_confidence; /* Leptonica's confidence of the measure */
+    int deskewed;          /* 1 when the page was rotated by -skew */
+    double scale_x, scale_y; /* source pixel -> working pixel factors */
+} ocr_page;
+
+/* Options of ocr_page_prepare(). */
+typedef struct ocr_prepare_options {
+    float min_skew_confidence; /* below it, do not rotate */
+    float min_skew_degrees;    /* below it, do not bother rotating */
+} ocr_prepare_options;
+
+#define OCR_PREPARE_OPTIONS_INIT {3.0f, 0.05f}
+
+/*
+ * Prepares page (borrowed; not modified): scales it to OCR_WORK_DPI using
+ * its resolution, classifies the scan, drops the red form ink, binarizes,
+ * removes long rules from the data image, and measures and corrects skew.
+ * The caller owns *out and frees it with ocr_page_free(). opts may be NULL.
+ */
+cs_status ocr_page_prepare(ocr_page **out, const intake_page *page,
+                           const ocr_prepare_options *opts, cs_error *err);
+
+void ocr_page_free(ocr_page *page);
+
+/* Removes from page->data every pixel set in mask (1 bpp, same size). */
+cs_status ocr_page_erase(ocr_page *page, struct Pix *mask, cs_error *err);
+
+/* ---- Tesseract ------------------------------------------------------ */
+
+/* A rectangle in working-page pixels. */
+typedef struct ocr_rect {
+    int x, y, w, h;
+} ocr_rect;
+
+#define OCR_MAX_SYMBOLS 160
+
+/* One recognized character. */
+typedef struct ocr_symbol {
+    char utf8[8];
+    float confidence; /* 0..100 */
+    ocr_rect box;
+    int word_start;   /* 1 for the first symbol of a word */
+} ocr_symbol;
+
+/* What one rectangle read as. */
+typedef struct ocr_text {
+    char text[4 * OCR_MAX_SYMBOLS + 1]; /* words joined by single spaces */
+    size_t nsymbols;
+    ocr_symbol symbols[OCR_MAX_SYMBOLS];
+    float mean_confidence; /* over symbols; 0 when none */
+    float min_confidence;  /* the worst symbol's; 0 when none */
+} ocr_text;
+
+typedef struct ocr_engine ocr_engine;
+
+/*
+ * Sets Tesseract's process-global parameters (its debug output goes to
+ * /dev/null, since it can print recognized text). Call once, before any
+ * engine is created and before workers start.
+ */
+cs_status ocr_global_init(cs_error *err);
+
+/*
+ * Creates an engine for the calling thread: Tesseract's LSTM with the
+ * English model from datapath (NULL: the system's tessdata), without
+ * dictionaries. Loading takes a fraction of a second: create one engine
+ * per worker and reuse it. Free with ocr_engine_free().
+ */
+cs_status ocr_engine_new(ocr_engine **out, const char *datapath,
+                         cs_error *err);
+
+void ocr_engine_free(ocr_engine *eng);
+
+/* Hands the engine the 1-bpp page image to read rectangles of (borrowed:
+ * pix must outlive the reads; never share it with another thread). NULL
+ * makes the engine forget its page. */
+cs_status ocr_engine_set_page(ocr_engine *eng, struct Pix *pix,
+                              cs_error *err);
+
+/* How the text inside a rectangle is laid out. */
+typedef enum {
+    OCR_LAYOUT_LINE = 0, /* one line of words */
+    OCR_LAYOUT_WORD,     /* a single word */
+    OCR_LAYOUT_CHAR      /* a single character */
+} ocr_layout;
+
+/*
+ * Reads the text inside rect of the current page, laid out as layout,
+ * allowing only the characters of whitelist (NULL or "": any). Fills *out
+ * (text, symbols, confidences). Returns CS_EOCR when Tesseract fails.
+ */
+cs_status ocr_engine_read(ocr_text *out, ocr_engine *eng, ocr_rect rect,
+                          ocr_layout layout, const char *whitelist,
+                          cs_error *err);
+
+#endif

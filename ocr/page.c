@@ -1,0 +1,340 @@
+/*
+ * page.c: from a decoded page to clean 1-bpp images at the working
+ * resolution: scan classification, red-form dropout, background
+ * normalization, binarization, skew correction and rule removal.
+ */
+#include "ocr/ocr.h"
+
+#include <leptonica/allheaders.h>
+#include <math.h>
+#include <stdlib.h>
+
+/* Pixels darker than this (after background normalization to ~200) count
+ * as ink, the red form included. */
+#define INK_THRESHOLD 150
+/* In the red channel of a color scan the red form is nearly white; data
+ * stays dark. */
+#define COLOR_DATA_THRESHOLD 110
+
+/* Rule removal: a run this long (working pixels) is a form rule. Data
+ * characters are at most about 35 x 50 pixels. */
+#define RULE_MIN_HLEN 75
+#define RULE_MIN_VLEN 71
+#define RULE_MIN_DOTTED 300
+
+void
+ocr_page_free(ocr_page *page)
+{
+    if (page == NULL)
+        return;
+    pixDestroy(&page->gray);
+    pixDestroy(&page->ink);
+    pixDestroy(&page->data);
+    free(page);
+}
+
+/* 1 when a 32-bpp page carries red ink (the form) or other real color;
+ * 0 for gray content stored as RGB. Samples every 4th pixel. */
+static int
+page_is_color(PIX *pixs)
+{
+    int w = pixGetWidth(pixs), h = pixGetHeight(pixs), wpl = pixGetWpl(pixs);
+    l_uint32 *data = pixGetData(pixs);
+    long colored = 0, total = 0;
+
+    for (int y = 0; y < h; y += 4) {
+        const l_uint32 *line = data + (size_t)y * wpl;
+        for (int x = 0; x < w; x += 4) {
+            l_int32 r, g, b;
+            extractRGBValues(line[x], &r, &g, &b);
+            total++;
+            if (r - g > 60 && r - b > 40)
+                colored++;
+        }
+    }
+    /* The red form covers a few percent of a page; a gray scan none. */
+    return total > 0 && colored * 1000 > total * 3;
+}
+
+/* Scales an 8-bpp image by (sx, sy); returns a copy when no scaling is
+ * needed. */
+static PIX *
+scale8(PIX *pixs, double sx, double sy)
+{
+    if (fabs(sx - 1.0) < 0.01 && fabs(sy - 1.0) < 0.01)
+        return pixCopy(NULL, pixs);
+    return pixScale(pixs, (l_float32)sx, (l_float32)sy);
+}
+
+/* Chooses the threshold between data ink and the form's gray ink of a gray
+ * scan, from the page's histogram (after background normalization). The
+ * form's ink forms a peak between paper and the data's black. */
+static int
+gray_data_threshold(PIX *pixg)
+{
+    NUMA *na = pixGetGrayHistogram(pixg, 2);
+    l_float32 *hist;
+    int n, form_peak = -1, lo, best;
+    double best_count = 0.0;
+
+    if (na == NULL)
+        return 60;
+    hist = numaGetFArray(na, L_NOCOPY);
+    n = numaGetCount(na);
+    /* The form's ink: the most common level between 50 and 170. */
+    for (int v = 50; v < 170 && v < n; v++)
+        if (form_peak < 0 || hist[v] > hist[form_peak])
+            form_peak = v;
+    /* The data threshold: the least populated level below the form's peak,
+     * searched down to 25; the data itself sits near 0. */
+    lo = 25;
+    best = form_peak > 0 ? (form_peak * 2) / 3 : 60;
+    for (int v = lo; form_peak > 0 && v < form_peak - 10; v++) {
+        double c = 0.0;
+        for (int k = -2; k <= 2; k++)
+            c += hist[v + k];
+        if (best_count == 0.0 || c < best_count) {
+            best_count = c;
+            best = v;
+        }
+    }
+    numaDestroy(&na);
+    if (best < 30)
+        best = 30;
+    if (best > 110)
+        best = 110;
+    return best;
+}
+
+/* Removes the form's rules from pixb: long solid horizontal runs, long
+ * dotted or dashed horizontal runs (thresholded thin red lines, fax), and
+ * vertical runs taller than any character, solid or broken. gap is the
+ * widest break in a dotted rule that is bridged. */
+static cs_status
+remove_rules(PIX *pixb, int gap, cs_error *err)
+{
+    PIX *pixc = NULL, *solid = NULL, *dotted = NULL, *vert = NULL;
+    cs_status rc = CS_OK;
+
+    solid = pixOpenCompBrick(NULL, pixb, RULE_MIN_HLEN, 1);
+    /* Bridging gaps also bridges letters of a word; a dotted rule must
+     * therefore run much longer than a word to count. */
+    pixc = pixCloseSafeBrick(NULL, pixb, gap, 1);
+    dotted = pixc != NULL ? pixOpenCompBrick(NULL, pixc, RULE_MIN_DOTTED, 1)
+                          : NULL;
+    pixDestroy(&pixc);
+    pixc = pixCloseSafeBrick(NULL, pixb, 1, gap);
+    vert = pixc != NULL ? pixOpenCompBrick(NULL, pixc, 1, RULE_MIN_VLEN)
+                        : NULL;
+    if (solid == NULL || dotted == NULL || vert == NULL)
+        goto nomem;
+    /* Grow the rules a little to take their ragged edges too. */
+    if (pixDilateBrick(solid, solid, 1, 5) == NULL ||
+        pixDilateBrick(dotted, dotted, 1, 3) == NULL ||
+        pixDilateBrick(vert, vert, 5, 1) == NULL)
+        goto nomem;
+    (void)pixSubtract(pixb, pixb, solid);
+    (void)pixSubtract(pixb, pixb, dotted);
+    (void)pixSubtract(pixb, pixb, vert);
+    goto cleanup;
+nomem:
+    rc = cs_error_set(err, CS_ENOMEM, "out of memory removing rules");
+cleanup:
+    pixDestroy(&pixc);
+    pixDestroy(&solid);
+    pixDestroy(&dotted);
+    pixDestroy(&vert);
+    return rc;
+}
+
+/* Rotates *ppix in place (ownership kept) by angle radians. */
+static cs_status
+rotate_in_place(PIX **ppix, float radians, cs_error *err)
+{
+    int type = pixGetDepth(*ppix) == 1 ? L_ROTATE_SAMPLING
+                                       : L_ROTATE_AREA_MAP;
+    PIX *pixd = pixRotate(*ppix, radians, type, L_BRING_IN_WHITE, 0, 0);
+
+    if (pixd == NULL)
+        return cs_error_set(err, CS_ENOMEM, "out of memory rotating page");
+    pixDestroy(ppix);
+    *ppix = pixd;
+    return CS_OK;
+}
+
+/* Builds page->gray and the 8-bpp source of the data image (red channel of
+ * color scans; NULL when data comes from gray or 1-bpp). */
+static cs_status
+page_gray_images(ocr_page *page, PIX **datag_out, PIX *pixs, cs_error *err)
+{
+    PIX *pixt = NULL, *lum = NULL, *red = NULL;
+    int d = pixGetDepth(pixs);
+    cs_status rc = CS_OK;
+
+    *datag_out = NULL;
+    if (d == 32 && page_is_color(pixs)) {
+        page->kind = OCR_SCAN_COLOR;
+        lum = pixConvertRGBToLuminance(pixs);
+        red = pixGetRGBComponent(pixs, COLOR_RED);
+        if (lum == NULL || red == NULL)
+            goto nomem;
+        page->gray = scale8(lum, page->scale_x, page->scale_y);
+        *datag_out = scale8(red, page->scale_x, page->scale_y);
+        if (page->gray == NULL || *datag_out == NULL)
+            goto nomem;
+    } else if (d == 32 || d == 8) {
+        page->kind = OCR_SCAN_GRAY;
+        pixt = d == 32 ? pixConvertRGBToLuminance(pixs) : pixClone(pixs);
+        if (pixt == NULL)
+            goto nomem;
+        page->gray = scale8(pixt, page->scale_x, page->scale_y);
+        if (page->gray == NULL)
+            goto nomem;
+    } else {
+        page->kind = OCR_SCAN_BW;
+        pixt = pixConvert1To8(NULL, pixs, 255, 0);
+        if (pixt == NULL)
+            goto nomem;
+        page->gray = scale8(pixt, page->scale_x, page->scale_y);
+        if (page->gray == NULL)
+            goto nomem;
+    }
+    goto cleanup;
+nomem:
+    rc = cs_error_set(err, CS_ENOMEM, "out of memory converting page");
+cleanup:
+    pixDestroy(&pixt);
+    pixDestroy(&lum);
+    pixDestroy(&red);
+    return rc;
+}
+
+/* Normalizes the background of an 8-bpp image to a flat level, in place. */
+static cs_status
+flatten_background(PIX **ppix, cs_error *err)
+{
+    PIX *pixd = pixBackgroundNormSimple(*ppix, NULL, NULL);
+
+    if (pixd == NULL)
+        return CS_OK; /* a blank page: nothing to flatten */
+    pixDestroy(ppix);
+    *ppix = pixd;
+    (void)err;
+    return CS_OK;
+}
+
+/* Measures skew on page->ink and, when sure, rotates gray and datag. */
+static cs_status
+page_deskew(ocr_page *page, PIX **datag, const ocr_prepare_options *opts,
+            cs_error *err)
+{
+    l_float32 angle = 0.0f, conf = 0.0f;
+    cs_status rc;
+    float rad;
+
+    if (pixFindSkew(page->ink, &angle, &conf) != 0) {
+        page->skew_degrees = 0.0f;
+        page->skew_confidence = 0.0f;
+        return CS_OK; /* not measurable: left as is */
+    }
+    page->skew_degrees = angle;
+    page->skew_confidence = conf;
+    if (conf < opts->min_skew_confidence ||
+        fabsf(angle) < opts->min_skew_degrees)
+        return CS_OK;
+    rad = angle * (float)(3.14159265358979 / 180.0);
+    rc = rotate_in_place(&page->gray, rad, err);
+    if (rc == CS_OK && *datag != NULL)
+        rc = rotate_in_place(datag, rad, err);
+    if (rc == CS_OK)
+        page->deskewed = 1;
+    return rc;
+}
+
+cs_status
+ocr_page_prepare(ocr_page **out, const intake_page *in,
+                 const ocr_prepare_options *opts, cs_error *err)
+{
+    static const ocr_prepare_options defaults = OCR_PREPARE_OPTIONS_INIT;
+    ocr_page *page = NULL;
+    PIX *datag = NULL;
+    int dotted;
+    cs_status rc = CS_OK;
+
+    if (out == NULL || in == NULL || in->pix == NULL || in->xres <= 0 ||
+        in->yres <= 0)
+        return cs_error_set(err, CS_EINVAL, "ocr_page_prepare: bad page");
+    *out = NULL;
+    if (opts == NULL)
+        opts = &defaults;
+    page = calloc(1, sizeof(*page));
+    if (page == NULL)
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
+    page->scale_x = (double)OCR_WORK_DPI / in->xres;
+    page->scale_y = (double)OCR_WORK_DPI / in->yres;
+    dotted = in->xres < 150 || in->yres < 150;
+
+    rc = page_gray_images(page, &datag, in->pix, err);
+    if (rc != CS_OK)
+        goto cleanup;
+    if (page->kind != OCR_SCAN_BW) {
+        rc = flatten_background(&page->gray, err);
+        if (rc == CS_OK && datag != NULL)
+            rc = flatten_background(&datag, err);
+        if (rc != CS_OK)
+            goto cleanup;
+    }
+    page->ink = pixThresholdToBinary(page->gray, INK_THRESHOLD);
+    if (page->ink == NULL)
+        goto nomem;
+    rc = page_deskew(page, &datag, opts, err);
+    if (rc != CS_OK)
+        goto cleanup;
+    if (page->deskewed) {
+        pixDestroy(&page->ink);
+        page->ink = pixThresholdToBinary(page->gray, INK_THRESHOLD);
+        if (page->ink == NULL)
+            goto nomem;
+    }
+    switch (page->kind) {
+    case OCR_SCAN_COLOR:
+        page->data = pixThresholdToBinary(datag, COLOR_DATA_THRESHOLD);
+        break;
+    case OCR_SCAN_GRAY:
+        page->data =
+            pixThresholdToBinary(page->gray, gray_data_threshold(page->gray));
+        break;
+    case OCR_SCAN_BW:
+        page->data = pixCopy(NULL, page->ink);
+        break;
+    }
+    if (page->data == NULL)
+        goto nomem;
+    rc = remove_rules(page->data, dotted ? 7 : 5, err);
+    if (rc != CS_OK)
+        goto cleanup;
+    *out = page;
+    page = NULL;
+    goto cleanup;
+nomem:
+    rc = cs_error_set(err, CS_ENOMEM, "out of memory preparing page");
+cleanup:
+    pixDestroy(&datag);
+    ocr_page_free(page);
+    return rc;
+}
+
+cs_status
+ocr_page_erase(ocr_page *page, struct Pix *mask, cs_error *err)
+{
+    if (page == NULL || mask == NULL || page->data == NULL)
+        return cs_error_set(err, CS_EINVAL, "ocr_page_erase: bad arguments");
+    if (pixGetWidth(mask) != pixGetWidth(page->data) ||
+        pixGetHeight(mask) != pixGetHeight(page->data) ||
+        pixGetDepth(mask) != 1)
+        return cs_error_set(err, CS_EINVAL,
+                            "ocr_page_erase: mask does not fit the page");
+    if (pixSubtract(page->data, page->data, mask) == NULL)
+        return cs_error_set(err, CS_ENOMEM, "out of memory erasing mask");
+    return CS_OK;
+}
