@@ -1,0 +1,524 @@
+/*
+ * rules.c: checks of single normalized values against the facts a correct
+ * CMS-1500 claim obeys (spec "Rules"), and the plain-words text of every
+ * reason id the extract stage produces.
+ *
+ * A rule is one or more rows of rule_steps sharing a name, tried in order;
+ * the first step whose test fails gives the reason. So one table answers
+ * extract__rule_check, extract__rule_known and extract__reason_text.
+ *
+ * | rule                 | passes                                         |
+ * |----------------------|------------------------------------------------|
+ * | npi                  | 10 digits, Luhn check over 80840 + 9 digits    |
+ * | icd10                | A9X, or A9X. then 1-4 letters/digits           |
+ * | procedure            | 99999, 9999F, 9999T or A9999 (CPT, HCPCS)      |
+ * | modifiers            | 1-4 two-character codes, single spaces between |
+ * | diagnosis_pointer    | 1-4 different letters A-L                      |
+ * | date                 | real YYYY-MM-DD, year 1900-2100                |
+ * | not_future           | a date, not after today                        |
+ * | state                | USPS code: states, DC, territories, military   |
+ * | zip                  | 99999, 999999999 or 99999-9999                 |
+ * | tax_id               | 9 digits, 99-9999999 (EIN), 999-99-9999 (SSN)  |
+ * | icd_indicator        | 0 (9, ICD-9, fails as retired)                 |
+ * | resubmission_code    | 1, 7 or 8                                      |
+ * | place_of_service     | 2 digits                                       |
+ * | units                | 1-4 digits, optional .9, not zero              |
+ * | phone                | 10 digits, area code starting 2-9              |
+ * | money                | 9.99 with 1-12 dollar digits                   |
+ * | date_qualifier       | box 14: 431 (onset) or 484 (last menstrual)    |
+ * | provider_qualifier   | box 17: DN, DK or DQ                           |
+ */
+#include <string.h>
+
+#include "extract/extract_internal.h"
+
+/* Longest dollar part extract__money_cents accepts (fits a long long). */
+#define RULES_MONEY_MAX_DOLLARS 12
+
+typedef int (*rule_ok_fn)(const char *value, const struct tm *today);
+
+typedef struct {
+    const char *name;   /* the rule, as templates name it */
+    rule_ok_fn ok;      /* 1 when value passes this step */
+    const char *reason; /* reason id when it does not */
+    const char *text;   /* the reason in plain words */
+} rule_step;
+
+typedef struct {
+    const char *reason;
+    const char *text;
+} reason_entry;
+
+#define TEXT_DATE_INVALID "not a real calendar date between 1900 and 2100"
+
+static const char *const usps_codes[] = {
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI",
+    "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI",
+    "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC",
+    "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT",
+    "VT", "VA", "WA", "WV", "WI", "WY", /* the 50 states */
+    "DC", "PR", "VI", "GU", "AS", "MP", /* district and territories */
+    "AA", "AE", "AP",                   /* military post offices */
+};
+
+static int
+is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int
+is_upper(char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+static int
+is_alnum(char c)
+{
+    return is_digit(c) || is_upper(c);
+}
+
+/* 1 when s holds exactly n characters, all digits. */
+static int
+digits_exactly(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!is_digit(s[i]))
+            return 0;
+    return s[n] == '\0';
+}
+
+/* 1 when s matches pattern, where '9' stands for any digit and other
+ * characters for themselves. */
+static int
+matches(const char *s, const char *pattern)
+{
+    for (; *pattern != '\0'; s++, pattern++) {
+        if (*pattern == '9' ? !is_digit(*s) : *s != *pattern)
+            return 0;
+    }
+    return *s == '\0';
+}
+
+static int
+is_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* Parses a real calendar date "YYYY-MM-DD" with year 1900..2100 into a
+ * number that orders like the date. Returns 0, or -1 if it is none. */
+static int
+date_parse(const char *s, long *out)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y;
+    int m;
+    int d;
+    int last;
+
+    if (s == NULL || !matches(s, "9999-99-99"))
+        return -1;
+    y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+        (s[3] - '0');
+    m = (s[5] - '0') * 10 + (s[6] - '0');
+    d = (s[8] - '0') * 10 + (s[9] - '0');
+    if (y < 1900 || y > 2100 || m < 1 || m > 12)
+        return -1;
+    last = days[m - 1] + (m == 2 && is_leap(y));
+    if (d < 1 || d > last)
+        return -1;
+    *out = ((long)y * 100 + m) * 100 + d;
+    return 0;
+}
+
+static int
+ok_npi_format(const char *v, const struct tm *today)
+{
+    (void)today;
+    return digits_exactly(v, 10);
+}
+
+static int
+ok_npi_check(const char *v, const struct tm *today)
+{
+    (void)today;
+    return extract__npi_valid(v);
+}
+
+static int
+ok_icd10(const char *v, const struct tm *today)
+{
+    size_t n;
+
+    (void)today;
+    if (!is_upper(v[0]) || !is_digit(v[1]) || !is_alnum(v[2]))
+        return 0;
+    if (v[3] == '\0')
+        return 1;
+    if (v[3] != '.')
+        return 0;
+    for (n = 0; is_alnum(v[4 + n]); n++)
+        ;
+    return n >= 1 && n <= 4 && v[4 + n] == '\0';
+}
+
+static int
+ok_procedure(const char *v, const struct tm *today)
+{
+    (void)today;
+    if (matches(v, "99999"))
+        return 1;
+    if (matches(v, "9999F") || matches(v, "9999T"))
+        return 1;
+    return is_upper(v[0]) && digits_exactly(v + 1, 4);
+}
+
+static int
+ok_modifiers(const char *v, const struct tm *today)
+{
+    (void)today;
+    for (int groups = 1; groups <= 4; groups++, v += 3) {
+        if (!is_alnum(v[0]) || !is_alnum(v[1]))
+            return 0;
+        if (v[2] == '\0')
+            return 1;
+        if (v[2] != ' ')
+            return 0;
+    }
+    return 0;
+}
+
+static int
+ok_pointer(const char *v, const struct tm *today)
+{
+    size_t n = strlen(v);
+
+    (void)today;
+    if (n < 1 || n > 4)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] < 'A' || v[i] > 'L')
+            return 0;
+        if (memchr(v, v[i], i) != NULL)
+            return 0;
+    }
+    return 1;
+}
+
+static int
+ok_date(const char *v, const struct tm *today)
+{
+    long d;
+
+    (void)today;
+    return date_parse(v, &d) == 0;
+}
+
+/* Passes when no today is given; the date itself is the step before. */
+static int
+ok_not_future(const char *v, const struct tm *today)
+{
+    long d;
+    long now;
+
+    if (today == NULL || date_parse(v, &d) != 0)
+        return 1;
+    now = ((long)today->tm_year + 1900) * 100 + today->tm_mon + 1;
+    now = now * 100 + today->tm_mday;
+    return d <= now;
+}
+
+static int
+ok_state(const char *v, const struct tm *today)
+{
+    (void)today;
+    for (size_t i = 0; i < sizeof(usps_codes) / sizeof(usps_codes[0]); i++)
+        if (strcmp(v, usps_codes[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int
+ok_zip(const char *v, const struct tm *today)
+{
+    (void)today;
+    return matches(v, "99999") || matches(v, "999999999") ||
+           matches(v, "99999-9999");
+}
+
+static int
+ok_tax_id(const char *v, const struct tm *today)
+{
+    (void)today;
+    return matches(v, "999999999") || matches(v, "99-9999999") ||
+           matches(v, "999-99-9999");
+}
+
+static int
+ok_icd_indicator(const char *v, const struct tm *today)
+{
+    (void)today;
+    return strcmp(v, "0") == 0 || strcmp(v, "9") == 0;
+}
+
+static int
+ok_not_icd9(const char *v, const struct tm *today)
+{
+    (void)today;
+    return strcmp(v, "9") != 0;
+}
+
+static int
+ok_resubmission(const char *v, const struct tm *today)
+{
+    (void)today;
+    return strcmp(v, "1") == 0 || strcmp(v, "7") == 0 || strcmp(v, "8") == 0;
+}
+
+static int
+ok_place_of_service(const char *v, const struct tm *today)
+{
+    (void)today;
+    return matches(v, "99");
+}
+
+static int
+ok_units(const char *v, const struct tm *today)
+{
+    size_t n;
+    int nonzero = 0;
+
+    (void)today;
+    for (n = 0; is_digit(v[n]); n++)
+        nonzero |= v[n] != '0';
+    if (n < 1 || n > 4)
+        return 0;
+    if (v[n] == '.') {
+        if (!is_digit(v[n + 1]))
+            return 0;
+        nonzero |= v[n + 1] != '0';
+        n += 2;
+    }
+    return v[n] == '\0' && nonzero;
+}
+
+static int
+ok_phone(const char *v, const struct tm *today)
+{
+    (void)today;
+    return digits_exactly(v, 10) && v[0] >= '2';
+}
+
+static int
+ok_money(const char *v, const struct tm *today)
+{
+    long long cents;
+
+    (void)today;
+    return extract__money_cents(v, &cents) == 0;
+}
+
+static int
+ok_date_qualifier(const char *v, const struct tm *today)
+{
+    (void)today;
+    return strcmp(v, "431") == 0 || strcmp(v, "484") == 0;
+}
+
+static int
+ok_provider_qualifier(const char *v, const struct tm *today)
+{
+    (void)today;
+    return strcmp(v, "DN") == 0 || strcmp(v, "DK") == 0 || strcmp(v, "DQ") == 0;
+}
+
+static const rule_step rule_steps[] = {
+    {"npi", ok_npi_format, "npi_format", "NPI is not 10 digits"},
+    {"npi", ok_npi_check, "npi_check_digit", "NPI check digit does not match"},
+    {"icd10", ok_icd10, "icd10_format",
+     "not an ICD-10-CM code (letter, digit, letter or digit, then up to "
+     "four more after a dot)"},
+    {"procedure", ok_procedure, "procedure_format",
+     "not a procedure code (5 digits, 4 digits and F or T, or a letter and "
+     "4 digits)"},
+    {"modifiers", ok_modifiers, "modifier_format",
+     "modifiers are not one to four 2-character codes separated by spaces"},
+    {"diagnosis_pointer", ok_pointer, "diagnosis_pointer_format",
+     "the diagnosis pointer is not one to four different letters A to L"},
+    {"date", ok_date, "date_invalid", TEXT_DATE_INVALID},
+    {"not_future", ok_date, "date_invalid", TEXT_DATE_INVALID},
+    {"not_future", ok_not_future, "date_in_future",
+     "the date is in the future"},
+    {"state", ok_state, "state_code", "not a USPS two-letter state code"},
+    {"zip", ok_zip, "zip_format", "ZIP code is not 5 or 9 digits"},
+    {"tax_id", ok_tax_id, "tax_id_format",
+     "tax ID is not 9 digits (EIN NN-NNNNNNN or SSN NNN-NN-NNNN)"},
+    {"icd_indicator", ok_icd_indicator, "icd_indicator",
+     "the ICD indicator is not 0 (ICD-10)"},
+    {"icd_indicator", ok_not_icd9, "icd9_retired",
+     "the ICD indicator says ICD-9, a retired code set"},
+    {"resubmission_code", ok_resubmission, "resubmission_code",
+     "resubmission code is not 1, 7 (replacement) or 8 (void)"},
+    {"place_of_service", ok_place_of_service, "place_of_service_format",
+     "place of service is not 2 digits"},
+    {"units", ok_units, "units_format",
+     "units are not a non-zero number of up to 4 digits (one decimal "
+     "place allowed)"},
+    {"phone", ok_phone, "phone_format",
+     "phone number is not 10 digits with an area code starting 2 to 9"},
+    {"money", ok_money, "money_format",
+     "amount is not dollars and cents such as 1234.56"},
+    {"date_qualifier", ok_date_qualifier, "date_qualifier",
+     "the date qualifier is not 431 (onset) or 484 (last menstrual period)"},
+    {"provider_qualifier", ok_provider_qualifier, "provider_qualifier",
+     "the provider qualifier is not DN (referring), DK (ordering) or DQ "
+     "(supervising)"},
+};
+
+/* Reasons that other parts of the extract stage produce. */
+static const reason_entry other_reasons[] = {
+    {"low_confidence", "OCR was unsure of this reading"},
+    {"not_registered", "the page could not be aligned with the form; the "
+                       "field was not read"},
+    {"registration_poor", "the page was aligned with the form only roughly; "
+                          "the field may have been read from the wrong "
+                          "place"},
+    {"ink_unread", "there is ink in the field but no text was read"},
+    {"text_length_mismatch", "the text read does not fill the ink in the "
+                             "field"},
+    {"check_ambiguous", "more than one box, or no box clearly, is marked"},
+    {"total_mismatch", "total charge is not the sum of the line charges"},
+    {"diagnosis_pointer_unfilled",
+     "the diagnosis pointer names an empty diagnosis"},
+    {"service_dates_order", "service 'from' date is after 'to'"},
+    {"original_ref_missing", "a replacement or void claim (resubmission "
+                             "code 7 or 8) has no original reference "
+                             "number"},
+    {"form_unknown", "the page matches no known form"},
+    {"date_unreadable", "the date could not be read as month, day and year"},
+    {"money_unreadable", "the amount could not be read as dollars and "
+                         "cents"},
+    {"phone_unreadable", "the phone number could not be read as 10 digits"},
+    {"icd_unreadable", "the diagnosis code could not be read as an ICD-10 "
+                       "code"},
+    {"repaired", "a look-alike character was corrected by the field's "
+                 "format"},
+    {"kind_unknown", "the template gives the field an unknown kind"},
+    {"unknown_rule", "the template names a rule that does not exist"},
+};
+
+#define N_RULE_STEPS (sizeof(rule_steps) / sizeof(rule_steps[0]))
+#define N_OTHER_REASONS (sizeof(other_reasons) / sizeof(other_reasons[0]))
+
+const char *
+extract__rule_check(const char *rule, const char *value, const struct tm *today)
+{
+    int known = 0;
+
+    if (rule == NULL)
+        return "unknown_rule";
+    if (value == NULL)
+        value = "";
+    for (size_t i = 0; i < N_RULE_STEPS; i++) {
+        if (strcmp(rule_steps[i].name, rule) != 0)
+            continue;
+        known = 1;
+        if (!rule_steps[i].ok(value, today))
+            return rule_steps[i].reason;
+    }
+    return known ? NULL : "unknown_rule";
+}
+
+int
+extract__rule_known(const char *rule)
+{
+    if (rule == NULL)
+        return 0;
+    for (size_t i = 0; i < N_RULE_STEPS; i++)
+        if (strcmp(rule_steps[i].name, rule) == 0)
+            return 1;
+    return 0;
+}
+
+int
+extract__npi_valid(const char *npi)
+{
+    /* Luhn over "80840" + the first 9 digits; the rightmost payload digit
+     * is doubled. The prefix contributes a constant 24. */
+    int sum = 24;
+
+    if (npi == NULL || !digits_exactly(npi, 10))
+        return 0;
+    for (int i = 8; i >= 0; i--) {
+        int d = npi[i] - '0';
+
+        if ((8 - i) % 2 == 0) {
+            d *= 2;
+            if (d > 9)
+                d -= 9;
+        }
+        sum += d;
+    }
+    return (10 - sum % 10) % 10 == npi[9] - '0';
+}
+
+int
+extract__money_cents(const char *value, long long *cents_out)
+{
+    long long cents = 0;
+    size_t n;
+
+    if (value == NULL)
+        return -1;
+    for (n = 0; is_digit(value[n]); n++)
+        ;
+    if (n < 1 || n > RULES_MONEY_MAX_DOLLARS || value[n] != '.' ||
+        !digits_exactly(value + n + 1, 2))
+        return -1;
+    for (size_t i = 0; value[i] != '\0'; i++)
+        if (value[i] != '.')
+            cents = cents * 10 + (value[i] - '0');
+    if (cents_out != NULL)
+        *cents_out = cents;
+    return 0;
+}
+
+int
+extract__date_compare(const char *a, const char *b)
+{
+    long da;
+    long db;
+
+    if (date_parse(a, &da) != 0 || date_parse(b, &db) != 0)
+        return 0;
+    return (da > db) - (da < db);
+}
+
+const char *
+extract__pointer_check(const char *pointer, const char *filled)
+{
+    if (pointer == NULL)
+        return NULL;
+    if (filled == NULL)
+        filled = "";
+    for (; *pointer != '\0'; pointer++)
+        if (strchr(filled, *pointer) == NULL)
+            return "diagnosis_pointer_unfilled";
+    return NULL;
+}
+
+const char *
+extract__reason_text(const char *reason)
+{
+    if (reason == NULL)
+        return "";
+    for (size_t i = 0; i < N_RULE_STEPS; i++)
+        if (strcmp(rule_steps[i].reason, reason) == 0)
+            return rule_steps[i].text;
+    for (size_t i = 0; i < N_OTHER_REASONS; i++)
+        if (strcmp(other_reasons[i].reason, reason) == 0)
+            return other_reasons[i].text;
+    return reason;
+}
