@@ -1,0 +1,136 @@
+/*
+ * extract.c: one page through the stage: choose and register the
+ * template, read the fields, review them.
+ */
+#include "extract/extract_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static cs_status
+result_new(extract_result **out, const extract_template *tpl,
+           const ocr_page *page, cs_error *err)
+{
+    extract_result *res = calloc(1, sizeof(*res));
+
+    if (res == NULL)
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
+    res->form = tpl;
+    res->skew_degrees = page->skew_degrees;
+    res->skew_confidence = page->skew_confidence;
+    if (tpl != NULL) {
+        res->nfields = tpl->nfields;
+        res->fields = calloc(tpl->nfields, sizeof(*res->fields));
+        if (res->fields == NULL) {
+            free(res);
+            return cs_error_set(err, CS_ENOMEM, "out of memory");
+        }
+        for (size_t i = 0; i < tpl->nfields; i++) {
+            res->fields[i].id = tpl->fields[i].id;
+            res->fields[i].kind = tpl->fields[i].kind;
+        }
+    }
+    *out = res;
+    return CS_OK;
+}
+
+/* Picks the template: the named one, or the best-fitting of cat. */
+static cs_status
+choose_template(const extract_template **tpl_out,
+                extract_registration *reg_out, const extract_catalog *cat,
+                const char *name, const ocr_page *page, cs_error *err)
+{
+    double best = -1.0;
+    cs_status rc;
+
+    *tpl_out = NULL;
+    memset(reg_out, 0, sizeof(*reg_out));
+    if (name != NULL) {
+        *tpl_out = extract_catalog_find(cat, name);
+        if (*tpl_out == NULL)
+            return cs_error_set(err, CS_EINVAL, "no template called %s",
+                                name);
+        return extract_register(reg_out, *tpl_out, page, err);
+    }
+    for (size_t i = 0; i < extract_catalog_count(cat); i++) {
+        const extract_template *tpl = extract_catalog_get(cat, i);
+        extract_registration reg;
+        rc = extract_register(&reg, tpl, page, err);
+        if (rc != CS_OK)
+            return rc;
+        if (reg.method != EXTRACT_REG_NONE && reg.score > best) {
+            best = reg.score;
+            *tpl_out = tpl;
+            *reg_out = reg;
+        }
+    }
+    return CS_OK;
+}
+
+cs_status
+extract_page_run(extract_result **out, ocr_engine *eng, ocr_page *page,
+                 const extract_catalog *cat, const extract_options *opts,
+                 cs_error *err)
+{
+    static const extract_options defaults = EXTRACT_OPTIONS_INIT;
+    const extract_template *tpl = NULL;
+    extract_registration reg;
+    extract_result *res = NULL;
+    struct tm now;
+    const struct tm *today;
+    time_t t;
+    cs_status rc;
+
+    if (out == NULL || eng == NULL || page == NULL || cat == NULL)
+        return cs_error_set(err, CS_EINVAL, "extract_page_run: bad args");
+    *out = NULL;
+    if (opts == NULL)
+        opts = &defaults;
+    today = opts->today;
+    if (today == NULL) {
+        t = time(NULL);
+        today = localtime_r(&t, &now);
+    }
+    rc = choose_template(&tpl, &reg, cat, opts->form, page, err);
+    if (rc != CS_OK)
+        return rc;
+    rc = result_new(&res, tpl, page, err);
+    if (rc != CS_OK)
+        return rc;
+    res->reg = reg;
+    if (tpl != NULL && reg.method != EXTRACT_REG_NONE) {
+        rc = extract__read_fields(res, eng, page, err);
+        if (rc != CS_OK)
+            goto cleanup;
+    }
+    extract__review(res, today);
+    *out = res;
+    res = NULL;
+cleanup:
+    extract_result_free(res);
+    return rc;
+}
+
+void
+extract_result_free(extract_result *res)
+{
+    if (res == NULL)
+        return;
+    free(res->fields);
+    free(res);
+}
+
+const extract_field *
+extract_result_field(const extract_result *res, const char *id)
+{
+    for (size_t i = 0; i < res->nfields; i++)
+        if (strcmp(res->fields[i].id, id) == 0)
+            return &res->fields[i];
+    return NULL;
+}
+
+const char *
+extract_reason_text(const char *reason)
+{
+    return extract__reason_text(reason);
+}

@@ -1,0 +1,172 @@
+/*
+ * extract_internal.h: what the files of the extract stage share. Never
+ * included from outside extract/ (tests of the stage's internals excepted).
+ */
+#ifndef EXTRACT_INTERNAL_H
+#define EXTRACT_INTERNAL_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "extract/extract.h"
+
+struct Pix;
+
+/* ---- Templates (template.c) ------------------------------------------ */
+
+#define EXTRACT_ID_MAX 48
+#define EXTRACT_MAX_CELLS 4
+#define EXTRACT_MAX_OPTIONS 8
+#define EXTRACT_MAX_RULES 4
+#define EXTRACT_MAX_ANCHORS 48
+#define EXTRACT_CHARSET_MAX 96
+#define EXTRACT_MAX_PARTS 16
+
+/* A rectangle in reference-form pixels. */
+typedef struct extract_zone {
+    double x, y, w, h;
+} extract_zone;
+
+typedef struct extract_option {
+    char name[EXTRACT_ID_MAX];
+    extract_zone cell;
+} extract_option;
+
+typedef struct extract_field_def {
+    char id[EXTRACT_ID_MAX];
+    extract_kind kind;
+    size_t ncells;
+    extract_zone cells[EXTRACT_MAX_CELLS]; /* where the text is printed */
+    extract_zone zone;                     /* the union of the cells */
+    size_t noptions;
+    extract_option options[EXTRACT_MAX_OPTIONS]; /* check boxes */
+    char charset[EXTRACT_CHARSET_MAX]; /* allowed characters; "" any */
+    size_t nrules;
+    char rules[EXTRACT_MAX_RULES][24];
+} extract_field_def;
+
+typedef enum {
+    EXTRACT_CHECK_SUM = 0,   /* total equals the sum of the parts */
+    EXTRACT_CHECK_DATE_ORDER, /* field (from) not after field2 (to) */
+    EXTRACT_CHECK_POINTER,   /* letters name filled targets (A = first) */
+    EXTRACT_CHECK_REQUIRES   /* field in values requires field2 filled */
+} extract_check_type;
+
+typedef struct extract_check_def {
+    extract_check_type type;
+    size_t field;  /* index into fields: total, from, pointer, field */
+    size_t field2; /* to, requires */
+    size_t nparts;
+    size_t parts[EXTRACT_MAX_PARTS]; /* sum parts, pointer targets */
+    size_t nvalues;
+    char values[4][16];
+} extract_check_def;
+
+struct extract_template {
+    char name[EXTRACT_ID_MAX];
+    int ref_width, ref_height, ref_dpi;
+    double grid_x0, grid_y0, pitch_x, pitch_y;
+    size_t nhrules, nvrules;
+    double hrules[EXTRACT_MAX_ANCHORS]; /* y of full-width rules */
+    double vrules[EXTRACT_MAX_ANCHORS]; /* x of long vertical rules */
+    int has_qr;
+    extract_zone qr;
+    size_t nfields;
+    extract_field_def *fields;
+    size_t nchecks;
+    extract_check_def *checks;
+    struct Pix *labels; /* reference ink that is not a long rule, 1 bpp,
+                           grown by a few pixels; NULL without image */
+};
+
+/* Index of the field called id, or (size_t)-1. */
+size_t extract__template_field_index(const extract_template *tpl,
+                                     const char *id);
+
+/* ---- Registration helpers (register.c) ------------------------------- */
+
+/* Maps a reference rectangle to the page through xf. */
+ocr_rect extract__zone_to_page(const extract_transform *xf, extract_zone z);
+
+/* ---- Reading (read.c) ------------------------------------------------ */
+
+/* Reads every field of res->form from page into res->fields (values raw,
+ * not yet normalized), using eng. */
+cs_status extract__read_fields(extract_result *res, ocr_engine *eng,
+                               ocr_page *page, cs_error *err);
+
+/* ---- Review (review.c) ----------------------------------------------- */
+
+/* Adds reason to f (once) and marks it for review. */
+void extract__field_flag(extract_field *f, const char *reason);
+
+/* Normalizes and validates every field, runs the template's checks and
+ * sets the review flags. */
+void extract__review(extract_result *res, const struct tm *today);
+
+/* ---- Normalization (normalize.c) ------------------------------------ */
+
+/* What extract__normalize did with the raw text. */
+typedef enum {
+    EXTRACT_NORM_OK = 0,       /* put in the kind's form as read */
+    EXTRACT_NORM_REPAIRED = 1, /* a look-alike was replaced (O->0, 1->I...) */
+    EXTRACT_NORM_FAILED = 2    /* could not be put in the kind's form */
+} extract_norm_status;
+
+/*
+ * Normalizes the raw OCR text of one field of the given kind into out, as
+ * the spec's "Values" table says (text upper-cased and blank-folded; dates
+ * YYYY-MM-DD; money 1234.56; phone 10 digits; ICD with its dot). Blank raw
+ * text gives "" and EXTRACT_NORM_OK. On EXTRACT_NORM_FAILED, out holds the
+ * raw text upper-cased and blank-folded (kept as read) and *reason_out (if
+ * not NULL) names the failure, a constant such as "date_unreadable";
+ * otherwise *reason_out is set to NULL. out is always NUL-terminated and
+ * truncated to out_size. EXTRACT_KIND_CHECK values pass through as given.
+ */
+extract_norm_status extract__normalize(char *out, size_t out_size,
+                                       extract_kind kind, const char *raw,
+                                       const char **reason_out);
+
+/* ---- Single-value rules (rules.c) ----------------------------------- */
+
+/*
+ * Checks a normalized, non-empty value against the named rule ("npi",
+ * "icd10", "procedure", "modifiers", "diagnosis_pointer", "date",
+ * "not_future", "state", "zip", "tax_id", "icd_indicator",
+ * "resubmission_code", "place_of_service", "units", "phone", "money"...). today is the date against which "not_future" is judged.
+ * Returns NULL when the value passes, else the reason id (a constant
+ * string such as "npi_check_digit"). Unknown rule names return
+ * "unknown_rule"; use extract__rule_known() when loading templates.
+ */
+const char *extract__rule_check(const char *rule, const char *value,
+                                const struct tm *today);
+
+/* 1 when rule names a rule extract__rule_check knows, else 0. */
+int extract__rule_known(const char *rule);
+
+/* True (1) when the 10-character string is a valid NPI (Luhn over 80840 +
+ * first 9 digits equals the 10th). */
+int extract__npi_valid(const char *npi);
+
+/* Parses a normalized money value ("1234.56") into cents. Returns 0 on
+ * success, -1 when value is not of that form. */
+int extract__money_cents(const char *value, long long *cents_out);
+
+/* Compares two normalized dates "YYYY-MM-DD": <0, 0, >0 like strcmp;
+ * returns 0 as well when either is not a date (callers check first). */
+int extract__date_compare(const char *a, const char *b);
+
+/*
+ * Checks a diagnosis pointer ("ABD") against the letters of the filled
+ * diagnoses (for example "ABC"). Returns NULL when every letter names a
+ * filled diagnosis, else "diagnosis_pointer_unfilled".
+ */
+const char *extract__pointer_check(const char *pointer, const char *filled);
+
+/*
+ * Plain-words description of a reason id, for people ("NPI check digit
+ * does not match"). Unknown ids return the id itself.
+ */
+const char *extract__reason_text(const char *reason);
+
+#endif

@@ -1,0 +1,340 @@
+/*
+ * register.c: fitting a page to its template. Where the form's ink is on
+ * the page, its long printed rules are matched to the template's anchors;
+ * where the form was dropped out, the QR code gives position and scale.
+ */
+#include "extract/extract_internal.h"
+
+#include <leptonica/allheaders.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_BANDS 96
+/* Scales a scan may have relative to the reference. */
+#define SCALE_MIN 0.85
+#define SCALE_MAX 1.18
+/* A detected rule within this many page pixels of a predicted one
+ * matches it. */
+#define MATCH_TOL 9.0
+
+ocr_rect
+extract__zone_to_page(const extract_transform *xf, extract_zone z)
+{
+    ocr_rect r;
+
+    r.x = (int)lround(xf->ax * z.x + xf->bx);
+    r.y = (int)lround(xf->ay * z.y + xf->by);
+    r.w = (int)lround(xf->ax * z.w);
+    r.h = (int)lround(xf->ay * z.h);
+    return r;
+}
+
+/* Finds bands of a projection above thresh; centers weighted by counts. */
+static size_t
+find_bands(double *centers, const NUMA *na, double thresh)
+{
+    size_t n = 0;
+    int count = numaGetCount((NUMA *)na);
+    double sum = 0.0, wsum = 0.0;
+
+    for (int i = 0; i <= count; i++) {
+        l_float32 v = 0.0f;
+        if (i < count)
+            (void)numaGetFValue((NUMA *)na, i, &v);
+        if (i < count && v > thresh) {
+            sum += v;
+            wsum += v * i;
+        } else if (sum > 0.0) {
+            if (n < MAX_BANDS)
+                centers[n++] = wsum / sum;
+            sum = wsum = 0.0;
+        }
+    }
+    return n;
+}
+
+/* The index of the value of sorted v[0..n) nearest to x. */
+static size_t
+nearest(const double *v, size_t n, double x)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (v[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == n)
+        return n - 1;
+    if (lo > 0 && x - v[lo - 1] < v[lo] - x)
+        return lo - 1;
+    return lo;
+}
+
+/* A 1-D fit page = s * ref + t and how well it explains the anchors. */
+typedef struct fit1 {
+    double s, t;
+    int inliers;
+    double rms;
+} fit1;
+
+/* Counts the reference anchors that land on a detected band under (s, t)
+ * and refits s, t on them by least squares when refit is set. */
+static fit1
+score_fit(const double *ref, size_t nref, const double *det, size_t ndet,
+          double s, double t, int refit)
+{
+    fit1 f = {s, t, 0, 0.0};
+    double sx = 0, sy = 0, sxx = 0, sxy = 0, ss = 0;
+
+    for (size_t k = 0; k < nref; k++) {
+        double p = s * ref[k] + t;
+        double d = det[nearest(det, ndet, p)];
+        if (fabs(d - p) <= MATCH_TOL) {
+            f.inliers++;
+            sx += ref[k];
+            sy += d;
+            sxx += ref[k] * ref[k];
+            sxy += ref[k] * d;
+            ss += (d - p) * (d - p);
+        }
+    }
+    if (f.inliers > 0)
+        f.rms = sqrt(ss / f.inliers);
+    if (refit && f.inliers >= 2) {
+        double n = f.inliers, den = n * sxx - sx * sx;
+        if (fabs(den) > 1e-9) {
+            f.s = (n * sxy - sx * sy) / den;
+            f.t = (sy - f.s * sx) / n;
+        }
+    }
+    return f;
+}
+
+/* Finds the scale and offset mapping ref anchors onto detected bands,
+ * trying every pair against every pair (the lists are short). When
+ * s_prior > 0 the scale must be within 4% of it. */
+static fit1
+match_anchors(const double *ref, size_t nref, const double *det, size_t ndet,
+              double s_prior)
+{
+    fit1 best = {1.0, 0.0, 0, 0.0};
+
+    for (size_t i = 0; i < ndet; i++)
+        for (size_t j = i + 1; j < ndet; j++)
+            for (size_t a = 0; a < nref; a++)
+                for (size_t b = a + 1; b < nref; b++) {
+                    double s = (det[j] - det[i]) / (ref[b] - ref[a]);
+                    fit1 f;
+                    if (s < SCALE_MIN || s > SCALE_MAX)
+                        continue;
+                    if (s_prior > 0 && fabs(s / s_prior - 1.0) > 0.04)
+                        continue;
+                    f = score_fit(ref, nref, det, ndet, s,
+                                  det[i] - s * ref[a], 0);
+                    if (f.inliers > best.inliers ||
+                        (f.inliers == best.inliers && f.rms < best.rms))
+                        best = f;
+                }
+    if (best.inliers >= 2) {
+        best = score_fit(ref, nref, det, ndet, best.s, best.t, 1);
+        best = score_fit(ref, nref, det, ndet, best.s, best.t, 0);
+    }
+    return best;
+}
+
+/* Long horizontal (vertical when vertical is set) rules of pixs, as the
+ * centers of bands in its projection. */
+static size_t
+detect_rules(double *centers, PIX *pixs, int vertical)
+{
+    int w = pixGetWidth(pixs), h = pixGetHeight(pixs);
+    PIX *pixc, *pixo;
+    NUMA *na;
+    size_t n = 0;
+
+    /* Join the dots of fax rules, then keep long runs only. */
+    pixc = vertical ? pixCloseSafeBrick(NULL, pixs, 1, 7)
+                    : pixCloseSafeBrick(NULL, pixs, 7, 1);
+    if (pixc == NULL)
+        return 0;
+    pixo = vertical ? pixOpenCompBrick(NULL, pixc, 1, h / 8)
+                    : pixOpenCompBrick(NULL, pixc, w / 8, 1);
+    pixDestroy(&pixc);
+    if (pixo == NULL)
+        return 0;
+    na = vertical ? pixCountPixelsByColumn(pixo)
+                  : pixCountPixelsByRow(pixo, NULL);
+    pixDestroy(&pixo);
+    if (na == NULL)
+        return 0;
+    n = find_bands(centers, na, vertical ? 0.3 * h : 0.5 * w);
+    numaDestroy(&na);
+    return n;
+}
+
+/* Registers by the form's rules. Returns 1 when it fits. */
+static int
+register_rules(extract_registration *reg, const extract_template *tpl,
+               const ocr_page *page)
+{
+    double hdet[MAX_BANDS], vdet[MAX_BANDS];
+    size_t nh, nv;
+    fit1 fy, fx;
+    int need;
+
+    if (tpl->nhrules < 2)
+        return 0;
+    nh = detect_rules(hdet, page->ink, 0);
+    if (nh < 2)
+        return 0;
+    fy = match_anchors(tpl->hrules, tpl->nhrules, hdet, nh, 0.0);
+    need = tpl->nhrules >= 6 ? (int)(tpl->nhrules / 2) : (int)tpl->nhrules;
+    if (fy.inliers < need)
+        return 0;
+    nv = detect_rules(vdet, page->ink, 1);
+    fx.inliers = 0;
+    if (nv >= 2 && tpl->nvrules >= 2)
+        fx = match_anchors(tpl->vrules, tpl->nvrules, vdet, nv, fy.s);
+    if (fx.inliers < 2) {
+        /* Without two vertical rules, take the vertical scale and one
+         * rule, or give up. */
+        if (nv == 0 || tpl->nvrules == 0)
+            return 0;
+        fx = score_fit(tpl->vrules, tpl->nvrules, vdet, nv, fy.s,
+                       vdet[0] - fy.s * tpl->vrules[0], 0);
+        if (fx.inliers < 1)
+            return 0;
+        fx.s = fy.s;
+    }
+    reg->method = EXTRACT_REG_RULES;
+    reg->xf.ay = fy.s;
+    reg->xf.by = fy.t;
+    reg->xf.ax = fx.s;
+    reg->xf.bx = fx.t;
+    reg->anchors = fy.inliers + fx.inliers;
+    reg->error = sqrt((fy.rms * fy.rms * fy.inliers +
+                       fx.rms * fx.rms * fx.inliers) /
+                      reg->anchors) /
+                 fy.s;
+    reg->score = (double)fy.inliers / (double)tpl->nhrules;
+    return 1;
+}
+
+/* Shrinks box (x, y, w, h) of pixs to the rows and columns that are
+ * densely inked: specks that closing glued to the QR code fall away. */
+static void
+trim_sparse(PIX *pixs, l_int32 *x, l_int32 *y, l_int32 *w, l_int32 *h)
+{
+    BOX *b = boxCreate(*x, *y, *w, *h);
+    PIX *pixc = b != NULL ? pixClipRectangle(pixs, b, NULL) : NULL;
+    NUMA *cols = pixc != NULL ? pixCountPixelsByColumn(pixc) : NULL;
+    NUMA *rows = pixc != NULL ? pixCountPixelsByRow(pixc, NULL) : NULL;
+    int x0 = 0, x1 = *w - 1, y0 = 0, y1 = *h - 1;
+    l_float32 v;
+
+    if (cols != NULL && rows != NULL) {
+        while (x0 < x1 && numaGetFValue(cols, x0, &v) == 0 && v < 0.1 * *h)
+            x0++;
+        while (x1 > x0 && numaGetFValue(cols, x1, &v) == 0 && v < 0.1 * *h)
+            x1--;
+        while (y0 < y1 && numaGetFValue(rows, y0, &v) == 0 && v < 0.1 * *w)
+            y0++;
+        while (y1 > y0 && numaGetFValue(rows, y1, &v) == 0 && v < 0.1 * *w)
+            y1--;
+        *x += x0;
+        *y += y0;
+        *w = x1 - x0 + 1;
+        *h = y1 - y0 + 1;
+    }
+    numaDestroy(&cols);
+    numaDestroy(&rows);
+    pixDestroy(&pixc);
+    boxDestroy(&b);
+}
+
+/* Registers by the QR code: a dense square blob near where the template
+ * has it. Returns 1 when found. */
+static int
+register_qr(extract_registration *reg, const extract_template *tpl,
+            const ocr_page *page)
+{
+    int w = pixGetWidth(page->ink), h = pixGetHeight(page->ink);
+    double s0 = (double)w / tpl->ref_width;
+    BOX *region;
+    PIX *pixr = NULL, *pixc = NULL;
+    BOXA *boxa = NULL;
+    double best = -1.0;
+    int found = 0;
+
+    if (!tpl->has_qr)
+        return 0;
+    /* Search the page's corner where the template has its code, with the
+     * widest shift a scan may have. */
+    region = boxCreate(0, 0, (int)(s0 * (tpl->qr.x + tpl->qr.w)) + w / 6,
+                       (int)(s0 * (tpl->qr.y + tpl->qr.h)) + h / 8);
+    pixr = region != NULL ? pixClipRectangle(page->ink, region, NULL) : NULL;
+    boxDestroy(&region);
+    if (pixr == NULL)
+        return 0;
+    pixc = pixCloseSafeBrick(NULL, pixr, 9, 9);
+    boxa = pixc != NULL ? pixConnCompBB(pixc, 8) : NULL;
+    for (int i = 0; boxa != NULL && i < boxaGetCount(boxa); i++) {
+        l_int32 bx, by, bw, bh, on = 0;
+        double s, fill, dist, score;
+        BOX *b;
+        (void)boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+        if (bw < 20 || bh < 20)
+            continue;
+        trim_sparse(pixr, &bx, &by, &bw, &bh);
+        s = 0.5 * (bw / tpl->qr.w + bh / tpl->qr.h);
+        if (s < SCALE_MIN || s > SCALE_MAX || fabs((double)bw / bh - 1) > 0.15)
+            continue;
+        b = boxCreate(bx, by, bw, bh);
+        (void)pixCountPixelsInRect(pixr, b, &on, NULL);
+        boxDestroy(&b);
+        fill = (double)on / ((double)bw * bh);
+        if (fill < 0.3 || fill > 0.85)
+            continue; /* a QR code is about half dark */
+        dist = hypot(bx - s * tpl->qr.x, by - s * tpl->qr.y) / w;
+        score = 1.0 - dist;
+        if (score > best) {
+            best = score;
+            reg->xf.ax = reg->xf.ay = s;
+            reg->xf.bx = bx - s * tpl->qr.x;
+            reg->xf.by = by - s * tpl->qr.y;
+            found = 1;
+        }
+    }
+    boxaDestroy(&boxa);
+    pixDestroy(&pixc);
+    pixDestroy(&pixr);
+    if (!found)
+        return 0;
+    reg->method = EXTRACT_REG_QR;
+    reg->anchors = 1;
+    /* One anchor: its size is known to about a module's fraction. */
+    reg->error = 2.0;
+    reg->score = 0.5;
+    return 1;
+}
+
+cs_status
+extract_register(extract_registration *out, const extract_template *tpl,
+                 const ocr_page *page, cs_error *err)
+{
+    if (out == NULL || tpl == NULL || page == NULL || page->ink == NULL)
+        return cs_error_set(err, CS_EINVAL, "extract_register: bad args");
+    memset(out, 0, sizeof(*out));
+    if (register_rules(out, tpl, page))
+        return CS_OK;
+    memset(out, 0, sizeof(*out));
+    if (register_qr(out, tpl, page))
+        return CS_OK;
+    memset(out, 0, sizeof(*out));
+    out->method = EXTRACT_REG_NONE;
+    return CS_OK;
+}

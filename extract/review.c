@@ -1,0 +1,203 @@
+/*
+ * review.c: from raw readings to checked values. Normalizes each field,
+ * applies its template rules and the template's cross-field checks, and
+ * decides which fields a person must look at, with the reasons.
+ *
+ * Thresholds were calibrated on generated scans of every kind (see the
+ * README, "Calibration"): a flag is raised where, on those scans, values
+ * below the threshold were wrong often enough to matter.
+ */
+#include "extract/extract_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Worst-character confidence below which a reading is doubted, by kind. */
+static const double min_char_confidence[] = {
+    [EXTRACT_KIND_TEXT] = 55.0,  [EXTRACT_KIND_DATE8] = 50.0,
+    [EXTRACT_KIND_DATE6] = 50.0, [EXTRACT_KIND_MONEY] = 50.0,
+    [EXTRACT_KIND_PHONE] = 50.0, [EXTRACT_KIND_ICD] = 50.0,
+    [EXTRACT_KIND_CHECK] = 0.0,
+};
+
+/* Share of a field's ink that OCR may leave unread before we doubt it. */
+#define MAX_UNCOVERED 0.12
+/* Check boxes: the marked box must hold this much ink, and the runner-up
+ * at most this share of it. */
+#define CHECK_MIN_INK 0.03
+#define CHECK_MAX_RATIO 0.5
+#define CHECK_SURE_INK 0.06
+
+void
+extract__field_flag(extract_field *f, const char *reason)
+{
+    f->review = 1;
+    for (size_t i = 0; i < f->nreasons; i++)
+        if (strcmp(f->reasons[i], reason) == 0)
+            return;
+    if (f->nreasons < EXTRACT_MAX_REASONS)
+        f->reasons[f->nreasons++] = reason;
+}
+
+static void
+page_flag(extract_result *res, const char *reason)
+{
+    res->review = 1;
+    for (size_t i = 0; i < res->nreasons; i++)
+        if (strcmp(res->reasons[i], reason) == 0)
+            return;
+    if (res->nreasons < EXTRACT_MAX_REASONS)
+        res->reasons[res->nreasons++] = reason;
+}
+
+static void
+review_check_box(extract_field *f)
+{
+    memcpy(f->value, f->raw, sizeof(f->value));
+    if (!f->has_ink)
+        return;
+    if (f->check_second > CHECK_MAX_RATIO * f->check_best ||
+        f->check_best < CHECK_SURE_INK)
+        extract__field_flag(f, "check_ambiguous");
+}
+
+static void
+review_text(extract_field *f, const extract_field_def *def,
+            const struct tm *today)
+{
+    const char *reason = NULL;
+    extract_norm_status st;
+
+    st = extract__normalize(f->value, sizeof(f->value), f->kind, f->raw,
+                            &reason);
+    if (!f->has_ink)
+        return;
+    if (f->value[0] == '\0') {
+        extract__field_flag(f, "ink_unread");
+        return;
+    }
+    if (st == EXTRACT_NORM_FAILED)
+        extract__field_flag(f, reason != NULL ? reason : "unreadable");
+    for (size_t r = 0; r < def->nrules; r++) {
+        const char *why = extract__rule_check(def->rules[r], f->value, today);
+        if (why != NULL)
+            extract__field_flag(f, why);
+    }
+    if (f->min_confidence < min_char_confidence[f->kind])
+        extract__field_flag(f, "low_confidence");
+    if (f->uncovered > MAX_UNCOVERED)
+        extract__field_flag(f, "text_length_mismatch");
+}
+
+/* Total equals the sum of its filled parts; flags the total (and the
+ * parts, since any of them may be the misread one). */
+static void
+check_sum(extract_result *res, const extract_check_def *c)
+{
+    extract_field *total = &res->fields[c->field];
+    long long want, sum = 0, cents;
+    int any = 0;
+
+    if (total->value[0] == '\0' || extract__money_cents(total->value, &want))
+        return;
+    for (size_t i = 0; i < c->nparts; i++) {
+        const extract_field *p = &res->fields[c->parts[i]];
+        if (p->value[0] == '\0')
+            continue;
+        if (extract__money_cents(p->value, &cents) != 0)
+            return; /* a part is unreadable: flagged already */
+        sum += cents;
+        any = 1;
+    }
+    if (!any || sum == want)
+        return;
+    extract__field_flag(total, "total_mismatch");
+    for (size_t i = 0; i < c->nparts; i++)
+        if (res->fields[c->parts[i]].value[0] != '\0')
+            extract__field_flag(&res->fields[c->parts[i]], "total_mismatch");
+}
+
+static void
+check_pointer(extract_result *res, const extract_check_def *c)
+{
+    extract_field *f = &res->fields[c->field];
+    char filled[EXTRACT_MAX_PARTS + 1];
+    size_t n = 0;
+    const char *why;
+
+    if (f->value[0] == '\0')
+        return;
+    for (size_t i = 0; i < c->nparts; i++)
+        if (res->fields[c->parts[i]].value[0] != '\0')
+            filled[n++] = (char)('A' + i);
+    filled[n] = '\0';
+    why = extract__pointer_check(f->value, filled);
+    if (why != NULL)
+        extract__field_flag(f, why);
+}
+
+static void
+run_checks(extract_result *res, const struct tm *today)
+{
+    const extract_template *tpl = res->form;
+
+    for (size_t i = 0; i < tpl->nchecks; i++) {
+        const extract_check_def *c = &tpl->checks[i];
+        extract_field *a = &res->fields[c->field];
+        extract_field *b = &res->fields[c->field2];
+        switch (c->type) {
+        case EXTRACT_CHECK_SUM:
+            check_sum(res, c);
+            break;
+        case EXTRACT_CHECK_DATE_ORDER:
+            if (a->value[0] != '\0' && b->value[0] != '\0' &&
+                extract__rule_check("date", a->value, today) == NULL &&
+                extract__rule_check("date", b->value, today) == NULL &&
+                extract__date_compare(a->value, b->value) > 0) {
+                extract__field_flag(a, "service_dates_order");
+                extract__field_flag(b, "service_dates_order");
+            }
+            break;
+        case EXTRACT_CHECK_POINTER:
+            check_pointer(res, c);
+            break;
+        case EXTRACT_CHECK_REQUIRES:
+            for (size_t v = 0; v < c->nvalues; v++)
+                if (strcmp(a->value, c->values[v]) == 0 &&
+                    b->value[0] == '\0') {
+                    extract__field_flag(b, "original_ref_missing");
+                    break;
+                }
+            break;
+        }
+    }
+}
+
+void
+extract__review(extract_result *res, const struct tm *today)
+{
+    if (res->form == NULL) {
+        page_flag(res, "form_unknown");
+        return;
+    }
+    if (res->reg.method == EXTRACT_REG_NONE) {
+        page_flag(res, "not_registered");
+        for (size_t i = 0; i < res->nfields; i++) {
+            res->fields[i].value[0] = '\0';
+            res->fields[i].confidence = 0.0;
+            extract__field_flag(&res->fields[i], "not_registered");
+        }
+        return;
+    }
+    for (size_t i = 0; i < res->nfields; i++) {
+        extract_field *f = &res->fields[i];
+        if (f->kind == EXTRACT_KIND_CHECK)
+            review_check_box(f);
+        else
+            review_text(f, &res->form->fields[i], today);
+    }
+    run_checks(res, today);
+    for (size_t i = 0; i < res->nfields; i++)
+        if (res->fields[i].review)
+            res->review = 1;
+}
