@@ -1,0 +1,118 @@
+/*
+ * main.c: the claimscan program: dispatches to its commands.
+ */
+#include "apps/cli/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "ocr/ocr.h"
+
+static const cli_option extract_options[] = {
+    {"form", 'f', "NAME", "read every page as this template (default: "
+                          "identify)"},
+    {"jobs", 'j', "N", "read N pages at once, one OCR engine each "
+                       "(default 1)"},
+    {"out", 'o', "DIR", "write one JSON file per page into DIR instead of "
+                        "JSON Lines on stdout"},
+    {"overlay", 0, "DIR", "write a picture per page with every field's box "
+                          "into DIR"},
+    {"forms", 0, "DIR", "read templates from DIR (default: built in, or "
+                        "$CLAIMSCAN_FORMS)"},
+    {"summary", 's', NULL, "print a readable summary to stderr at the end"},
+    {"verbose", 'v', NULL, "log progress to stderr (document ids, timings)"},
+    {"help", 'h', NULL, "show this help"},
+};
+
+static const cli_command commands[] = {
+    {"extract", "[options] FILE...",
+     "Reads scanned claim forms (PNG, JPEG, TIFF) and writes one claim "
+     "record per page as JSON Lines.",
+     extract_options, sizeof(extract_options) / sizeof(extract_options[0]),
+     cmd_extract},
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void
+main_help(FILE *out)
+{
+    fprintf(out, "usage: %s COMMAND [options] [args]\n\n"
+                 "Turns scanned CMS-1500 claim forms into checked claim "
+                 "records.\n\ncommands:\n",
+            CLI_NAME);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].purpose);
+    fprintf(out, "\n'%s COMMAND --help' tells more; '%s --version' the "
+                 "version.\n",
+            CLI_NAME, CLI_NAME);
+}
+
+int
+cli_startup(void)
+{
+    cs_error err = CS_ERROR_INIT;
+
+    (void)umask(077); /* everything we write is the owner's only */
+    cs_log_silence_libraries();
+    if (ocr_global_init(&err) != CS_OK) {
+        fprintf(stderr, "%s: %s\n", CLI_NAME, err.message);
+        return -1;
+    }
+    return 0;
+}
+
+const char *
+cli_forms_dir(const char *given)
+{
+    const char *env = getenv("CLAIMSCAN_FORMS");
+
+    if (given != NULL)
+        return given;
+    if (env != NULL && env[0] != '\0')
+        return env;
+    return CS_FORMS_DIR;
+}
+
+/* Tesseract's OpenMP threads would oversubscribe the cores next to our
+ * own workers, and OpenMP reads its limit when the library loads, before
+ * main: so the program starts itself again with the limit set. */
+static void
+limit_openmp_threads(char **argv)
+{
+    if (getenv("OMP_THREAD_LIMIT") != NULL)
+        return;
+    if (setenv("OMP_THREAD_LIMIT", "1", 1) != 0)
+        return;
+    (void)execv("/proc/self/exe", argv);
+    /* Without /proc the program still works, only oversubscribed. */
+}
+
+int
+main(int argc, char **argv)
+{
+    limit_openmp_threads(argv);
+    if (argc < 2) {
+        main_help(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        main_help(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("%s %s\n", CLI_NAME, CS_VERSION);
+        return CLI_EXIT_OK;
+    }
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(&commands[i], argc - 1, argv + 1);
+    fprintf(stderr, "%s: unknown command '%s'\n", CLI_NAME, argv[1]);
+    main_help(stderr);
+    return CLI_EXIT_USAGE;
+}
