@@ -29,12 +29,29 @@ reasons_json(const char *const *reasons, size_t n)
     return arr;
 }
 
+/* A JSON string of s; bytes that are not valid UTF-8 become '?'. */
+static json_t *
+string_json(const char *s)
+{
+    char buf[4 * EXTRACT_VALUE_MAX];
+    size_t n = 0;
+    json_t *j = json_string(s);
+
+    if (j != NULL)
+        return j;
+    for (; *s != '\0' && n + 1 < sizeof(buf); s++)
+        buf[n++] = (unsigned char)*s < 0x80 ? *s : '?';
+    buf[n] = '\0';
+    return json_string(buf);
+}
+
 static json_t *
 field_json(const extract_field *f)
 {
-    return json_pack("{s:s, s:f, s:b, s:o*}", "value", f->value,
-                     "confidence", round1(f->confidence), "review",
-                     f->review, "reasons",
+    double conf = isfinite(f->confidence) ? round1(f->confidence) : 0.0;
+
+    return json_pack("{s:o, s:f, s:b, s:o*}", "value", string_json(f->value),
+                     "confidence", conf, "review", f->review, "reasons",
                      reasons_json(f->reasons, f->nreasons));
 }
 
@@ -54,7 +71,8 @@ extract_record_json(char **json_out, const extract_result *res,
         json_t *f = field_json(&res->fields[i]);
         if (f == NULL || json_object_set_new(fields, res->fields[i].id, f)) {
             json_decref(fields);
-            fields = NULL;
+            return cs_error_set(err, CS_ERROR, "cannot write field %s",
+                                res->fields[i].id);
         }
     }
     if (fields != NULL)

@@ -15,6 +15,9 @@
 /* In the red channel of a color scan the red form is nearly white; data
  * stays dark. */
 #define COLOR_DATA_THRESHOLD 110
+/* In a gray scan, data is black, the form mid-gray: only the form's
+ * darkest cores pass this, and rule and label removal take them. */
+#define GRAY_DATA_THRESHOLD 100
 
 /* Rule removal: a run this long (working pixels) is a form rule. Data
  * characters are at most about 35 x 50 pixels. */
@@ -66,71 +69,49 @@ scale8(PIX *pixs, double sx, double sy)
     return pixScale(pixs, (l_float32)sx, (l_float32)sy);
 }
 
-/* Chooses the threshold between data ink and the form's gray ink of a gray
- * scan, from the page's histogram (after background normalization). The
- * form's ink forms a peak between paper and the data's black. */
-static int
-gray_data_threshold(PIX *pixg)
+/* Pixels of pixs with ink `d` pixels above or below them: parts of
+ * something thicker than a thin rule. */
+static PIX *
+thick_neighbors(PIX *pixs, int d)
 {
-    NUMA *na = pixGetGrayHistogram(pixg, 2);
-    l_float32 *hist;
-    int n, form_peak = -1, lo, best;
-    double best_count = 0.0;
+    int w = pixGetWidth(pixs), h = pixGetHeight(pixs);
+    PIX *pixd = pixCreateTemplate(pixs);
 
-    if (na == NULL)
-        return 60;
-    hist = numaGetFArray(na, L_NOCOPY);
-    n = numaGetCount(na);
-    /* The form's ink: the most common level between 50 and 170. */
-    for (int v = 50; v < 170 && v < n; v++)
-        if (form_peak < 0 || hist[v] > hist[form_peak])
-            form_peak = v;
-    /* The data threshold: the least populated level below the form's peak,
-     * searched down to 25; the data itself sits near 0. */
-    lo = 25;
-    best = form_peak > 0 ? (form_peak * 2) / 3 : 60;
-    for (int v = lo; form_peak > 0 && v < form_peak - 10; v++) {
-        double c = 0.0;
-        for (int k = -2; k <= 2; k++)
-            c += hist[v + k];
-        if (best_count == 0.0 || c < best_count) {
-            best_count = c;
-            best = v;
-        }
-    }
-    numaDestroy(&na);
-    if (best < 30)
-        best = 30;
-    if (best > 110)
-        best = 110;
-    return best;
+    if (pixd == NULL)
+        return NULL;
+    (void)pixRasterop(pixd, 0, d, w, h - d, PIX_SRC, pixs, 0, 0);
+    (void)pixRasterop(pixd, 0, 0, w, h - d, PIX_SRC | PIX_DST, pixs, 0, d);
+    return pixd;
 }
 
 /* Removes the form's rules from pixb: long solid horizontal runs, long
- * dotted or dashed horizontal runs (thresholded thin red lines, fax), and
- * vertical runs taller than any character, solid or broken. gap is the
- * widest break in a dotted rule that is bridged. */
+ * dotted or dashed thin horizontal runs (thresholded thin red lines,
+ * fax), and vertical runs taller than any character, solid or broken.
+ * gap is the widest break in a dotted rule that is bridged. */
 static cs_status
 remove_rules(PIX *pixb, int gap, cs_error *err)
 {
     PIX *pixc = NULL, *solid = NULL, *dotted = NULL, *vert = NULL;
+    PIX *thick = NULL;
     cs_status rc = CS_OK;
 
     solid = pixOpenCompBrick(NULL, pixb, RULE_MIN_HLEN, 1);
-    /* Bridging gaps also bridges letters of a word; a dotted rule must
-     * therefore run much longer than a word to count. */
+    /* Bridging gaps also bridges the letters of a word along their
+     * baseline: a dotted rule must run much longer than a word, and only
+     * its thin parts (nothing 3 pixels above or below) are taken. */
     pixc = pixCloseSafeBrick(NULL, pixb, gap, 1);
     dotted = pixc != NULL ? pixOpenCompBrick(NULL, pixc, RULE_MIN_DOTTED, 1)
                           : NULL;
+    thick = thick_neighbors(pixb, 3);
     pixDestroy(&pixc);
     pixc = pixCloseSafeBrick(NULL, pixb, 1, gap);
     vert = pixc != NULL ? pixOpenCompBrick(NULL, pixc, 1, RULE_MIN_VLEN)
                         : NULL;
-    if (solid == NULL || dotted == NULL || vert == NULL)
+    if (solid == NULL || dotted == NULL || vert == NULL || thick == NULL)
         goto nomem;
+    (void)pixSubtract(dotted, dotted, thick);
     /* Grow the rules a little to take their ragged edges too. */
-    if (pixDilateBrick(solid, solid, 1, 5) == NULL ||
-        pixDilateBrick(dotted, dotted, 1, 3) == NULL ||
+    if (pixDilateBrick(solid, solid, 1, 3) == NULL ||
         pixDilateBrick(vert, vert, 5, 1) == NULL)
         goto nomem;
     (void)pixSubtract(pixb, pixb, solid);
@@ -144,6 +125,7 @@ cleanup:
     pixDestroy(&solid);
     pixDestroy(&dotted);
     pixDestroy(&vert);
+    pixDestroy(&thick);
     return rc;
 }
 
@@ -301,8 +283,10 @@ ocr_page_prepare(ocr_page **out, const intake_page *in,
         page->data = pixThresholdToBinary(datag, COLOR_DATA_THRESHOLD);
         break;
     case OCR_SCAN_GRAY:
-        page->data =
-            pixThresholdToBinary(page->gray, gray_data_threshold(page->gray));
+        /* The form's gray ink is too close to the data's black to split
+         * them by level alone once blurred: keep what is clearly dark;
+         * rules go below, and the registered labels in extract. */
+        page->data = pixThresholdToBinary(page->gray, GRAY_DATA_THRESHOLD);
         break;
     case OCR_SCAN_BW:
         page->data = pixCopy(NULL, page->ink);
