@@ -4,6 +4,7 @@
  */
 #include "extract/extract_internal.h"
 
+#include <leptonica/allheaders.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,19 @@ result_new(extract_result **out, const extract_template *tpl,
     }
     *out = res;
     return CS_OK;
+}
+
+/* 1 when the page holds much more ink than its data: the form's own
+ * lines and labels are there (a scan without red dropout). */
+static int
+form_ink_present(const ocr_page *page)
+{
+    l_int32 ink = 0, data = 0;
+
+    if (pixCountPixels(page->ink, &ink, NULL) != 0 ||
+        pixCountPixels(page->data, &data, NULL) != 0)
+        return 0;
+    return ink > 2 * data + 10000;
 }
 
 /* Picks the template: the named one, or the best-fitting of cat. */
@@ -98,6 +112,7 @@ extract_page_run(extract_result **out, ocr_engine *eng, ocr_page *page,
     if (rc != CS_OK)
         return rc;
     res->reg = reg;
+    res->form_ink = form_ink_present(page);
     if (tpl != NULL && reg.method != EXTRACT_REG_NONE) {
         rc = extract__read_fields(res, eng, page, err);
         if (rc != CS_OK)

@@ -116,7 +116,9 @@ typedef struct extract_field {
     int has_ink;  /* 1 when data ink was found in the field */
     /* What the decision rests on. */
     double min_confidence; /* the worst character's confidence */
-    double uncovered;      /* share of the field's ink OCR left unread */
+    int ink_mismatch;      /* ink components OCR left unread, or read as
+                              more characters than they can hold */
+    int on_rule;           /* the field's ink crosses a removed form rule */
     double check_best;     /* check boxes: ink share of the marked box */
     double check_second;   /* and of the next darkest */
 } extract_field;
@@ -125,6 +127,8 @@ typedef struct extract_result {
     const extract_template *form; /* borrowed; NULL: no template fits */
     extract_registration reg;
     double offset_x, offset_y; /* printer's offset from the grid, ref px */
+    double ink_unplaced; /* share of the characters' ink no field took */
+    int form_ink;        /* the form's own ink is on the page */
     float skew_degrees;
     float skew_confidence;
     size_t nfields;

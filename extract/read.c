@@ -16,7 +16,7 @@
 /* The montage OCR reads is enlarged by this factor: Tesseract's fast
  * model misreads short strings of 10-cpi print at 300 dpi far more often
  * than the same strings half as large again. */
-#define MONTAGE_SCALE 1.5
+#define MONTAGE_SCALE 1.0
 
 /* A component of data ink, in page pixels, with its center in reference
  * pixels. */
@@ -39,6 +39,8 @@ typedef struct reader {
     const extract_template *tpl;
     extract_transform xf;
     double dx, dy; /* printer offset, reference pixels */
+    int mono;      /* the print has a fixed pitch (its rhythm is clear) */
+    int rules_removed; /* form rules were taken out of the data image */
     comp *comps;
     size_t ncomps;
     PIXA *pixa; /* the components' own pixels */
@@ -158,6 +160,7 @@ measure_offset(reader *rd)
         rd->dy = tpl->pitch_y * atan2(sy, cy) / TWO_PI;
     if (hypot(sx, cx) / n > 0.4)
         rd->dx = tpl->pitch_x * atan2(sx, cx) / TWO_PI;
+    rd->mono = hypot(sx, cx) / n > 0.6;
 }
 
 static cs_status
@@ -408,30 +411,49 @@ read_rect(ocr_text *t, ocr_engine *eng, ocr_rect rect, ocr_layout layout,
     return rc;
 }
 
-/* Share of the components of field f (by area) that no recognized symbol
- * covers: ink that OCR dropped. Symbol boxes are in montage pixels. */
-static double
-uncovered_share(const reader *rd, int f, const placement *pl,
-                const ocr_text *t)
+/*
+ * How many of field f's ink components disagree with what OCR read: a
+ * component no recognized symbol covers (ink dropped), or, in fixed-pitch
+ * print, a component holding more symbols than its width has room for
+ * (characters invented). Symbol boxes are in montage pixels.
+ */
+static int
+ink_mismatch(const reader *rd, int f, const placement *pl, const ocr_text *t)
 {
-    double total = 0, missed = 0;
+    double pitch = rd->tpl->pitch_x * rd->xf.ax;
+    int bad = 0;
 
     for (size_t i = 0; i < rd->ncomps; i++) {
         const comp *c = &rd->comps[i];
         double cx = c->x + 0.5 * c->w + pl->ox, cy = c->y + 0.5 * c->h + pl->oy;
-        int covered = 0;
+        int x0 = c->x + pl->ox, y0 = c->y + pl->oy, covered = 0, inside = 0;
         if (c->field != f)
             continue;
-        for (size_t k = 0; k < t->nsymbols && !covered; k++) {
+        for (size_t k = 0; k < t->nsymbols; k++) {
             const ocr_rect *b = &t->symbols[k].box;
-            covered = cx >= b->x - 4 && cx <= b->x + b->w + 4 &&
-                      cy >= b->y - 6 && cy <= b->y + b->h + 6;
+            double sx = b->x + 0.5 * b->w, sy = b->y + 0.5 * b->h;
+            if (cx >= b->x - 1 && cx <= b->x + b->w + 1 && cy >= b->y - 6 &&
+                cy <= b->y + b->h + 6)
+                covered = 1;
+            if (sx >= x0 && sx <= x0 + c->w && sy >= y0 - 4 &&
+                sy <= y0 + c->h + 4)
+                inside++;
         }
-        total += (double)c->w * c->h;
         if (!covered)
-            missed += (double)c->w * c->h;
+            bad++;
+        else if (rd->mono && c->big &&
+                 inside > (int)(c->w / pitch + 0.5) + (c->w < pitch))
+            bad++;
     }
-    return total > 0 ? missed / total : 0.0;
+    /* Fixed pitch: a blank is a whole empty cell. A space read across a
+     * narrow gap, or none across a wide one, is a misreading. */
+    for (size_t k = 1; rd->mono && k < t->nsymbols; k++) {
+        const ocr_rect *a = &t->symbols[k - 1].box, *b = &t->symbols[k].box;
+        double gap = b->x - (a->x + a->w);
+        if (t->symbols[k].word_start ? gap < 0.3 * pitch : gap > 0.9 * pitch)
+            bad++;
+    }
+    return bad;
 }
 
 /* Appends the symbols and text of part to whole, a space between. */
@@ -520,6 +542,19 @@ read_words(ocr_text *out, const reader *rd, int f, const placement *pl,
     return rc;
 }
 
+/* 1 when page rectangle r reaches into one of the template's long
+ * horizontal rules, which rule removal took out of the data. */
+static int
+crosses_rule(const reader *rd, ocr_rect r)
+{
+    for (size_t i = 0; i < rd->tpl->nhrules; i++) {
+        double y = rd->xf.ay * rd->tpl->hrules[i] + rd->xf.by;
+        if (r.y < y + 3 && r.y + r.h > y - 3)
+            return 1;
+    }
+    return 0;
+}
+
 static cs_status
 read_text(reader *rd, extract_field *out, int f, const placement *pl,
           ocr_engine *eng, cs_error *err)
@@ -538,6 +573,7 @@ read_text(reader *rd, extract_field *out, int f, const placement *pl,
     }
     out->has_ink = 1;
     (void)field_bbox(&out->box, rd, f);
+    out->on_rule = rd->rules_removed && crosses_rule(rd, out->box);
     t = malloc(sizeof(*t));
     t2 = malloc(sizeof(*t2));
     if (t == NULL || t2 == NULL) {
@@ -547,17 +583,17 @@ read_text(reader *rd, extract_field *out, int f, const placement *pl,
     rc = read_rect(t, eng, pl->rect, OCR_LAYOUT_LINE, def->charset, err);
     if (rc != CS_OK)
         goto cleanup;
-    out->uncovered = uncovered_share(rd, f, pl, t);
-    if (out->uncovered > 0.0) {
+    out->ink_mismatch = ink_mismatch(rd, f, pl, t);
+    if (out->ink_mismatch > 0) {
         rc = read_words(t2, rd, f, pl, eng, def->charset, err);
         if (rc != CS_OK)
             goto cleanup;
-        double u2 = uncovered_share(rd, f, pl, t2);
-        if (u2 < out->uncovered) {
+        int m2 = ink_mismatch(rd, f, pl, t2);
+        if (m2 < out->ink_mismatch) {
             ocr_text *swap = t;
             t = t2;
             t2 = swap;
-            out->uncovered = u2;
+            out->ink_mismatch = m2;
         }
     }
     len = strlen(t->text);
@@ -617,6 +653,25 @@ read_check(reader *rd, extract_field *out, int f, const ocr_page *page)
     out->confidence = 100.0 * (1.0 - dens[second] / dens[best]);
 }
 
+/* Share of the character-sized components (by area) that no field took:
+ * near 0 on a page read where its template says, large when the template
+ * sits in the wrong place or the page carries text the template lacks. */
+static double
+unplaced_share(const reader *rd)
+{
+    double all = 0, lost = 0;
+
+    for (size_t i = 0; i < rd->ncomps; i++) {
+        const comp *c = &rd->comps[i];
+        if (!c->big)
+            continue;
+        all += (double)c->w * c->h;
+        if (c->field < 0)
+            lost += (double)c->w * c->h;
+    }
+    return all > 0 ? lost / all : 0.0;
+}
+
 cs_status
 extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
                      cs_error *err)
@@ -629,6 +684,8 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
     memset(&rd, 0, sizeof(rd));
     rd.tpl = res->form;
     rd.xf = res->reg.xf;
+    rd.rules_removed = page->kind != OCR_SCAN_COLOR &&
+                       res->reg.method == EXTRACT_REG_RULES;
     if (res->reg.method == EXTRACT_REG_RULES && page->kind != OCR_SCAN_COLOR) {
         rc = erase_labels(page, rd.tpl, &rd.xf, err);
         if (rc != CS_OK)
@@ -665,6 +722,7 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
     }
     res->offset_x = rd.dx;
     res->offset_y = rd.dy;
+    res->ink_unplaced = unplaced_share(&rd);
 cleanup:
     if (montage != NULL)
         (void)ocr_engine_set_page(eng, NULL, NULL);

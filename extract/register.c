@@ -17,6 +17,8 @@
 /* A detected rule within this many page pixels of a predicted one
  * matches it. */
 #define MATCH_TOL 9.0
+/* The farthest a scan may shift the form, as a share of the page width. */
+#define MAX_SHIFT 0.15
 
 ocr_rect
 extract__zone_to_page(const extract_transform *xf, extract_zone z)
@@ -199,15 +201,26 @@ register_rules(extract_registration *reg, const extract_template *tpl,
     fx.inliers = 0;
     if (nv >= 2 && tpl->nvrules >= 2)
         fx = match_anchors(tpl->vrules, tpl->nvrules, vdet, nv, fy.s);
-    if (fx.inliers < 2) {
-        /* Without two vertical rules, take the vertical scale and one
-         * rule, or give up. */
-        if (nv == 0 || tpl->nvrules == 0)
+    if (fx.inliers < 2 || fabs(fx.t) > MAX_SHIFT * pixGetWidth(page->ink)) {
+        /* One vertical rule at most: keep the vertical scale and try each
+         * detected rule as each template rule, within a plausible shift. */
+        fit1 best = {fy.s, 0.0, 0, 0.0};
+        double limit = MAX_SHIFT * pixGetWidth(page->ink);
+        for (size_t d = 0; d < nv; d++)
+            for (size_t r = 0; r < tpl->nvrules; r++) {
+                double t = vdet[d] - fy.s * tpl->vrules[r];
+                fit1 f;
+                if (fabs(t) > limit)
+                    continue;
+                f = score_fit(tpl->vrules, tpl->nvrules, vdet, nv, fy.s, t, 0);
+                if (f.inliers > best.inliers ||
+                    (f.inliers == best.inliers && f.inliers > 0 &&
+                     fabs(t) < fabs(best.t)))
+                    best = f;
+            }
+        if (best.inliers < 1)
             return 0;
-        fx = score_fit(tpl->vrules, tpl->nvrules, vdet, nv, fy.s,
-                       vdet[0] - fy.s * tpl->vrules[0], 0);
-        if (fx.inliers < 1)
-            return 0;
+        fx = best;
         fx.s = fy.s;
     }
     reg->method = EXTRACT_REG_RULES;

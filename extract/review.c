@@ -20,13 +20,14 @@ static const double min_char_confidence[] = {
     [EXTRACT_KIND_CHECK] = 0.0,
 };
 
-/* Share of a field's ink that OCR may leave unread before we doubt it. */
-#define MAX_UNCOVERED 0.12
 /* Check boxes: the marked box must hold this much ink, and the runner-up
  * at most this share of it. */
 #define CHECK_MIN_INK 0.03
 #define CHECK_MAX_RATIO 0.5
 #define CHECK_SURE_INK 0.06
+/* Share of the characters' ink no field took beyond which the page is
+ * taken to be misaligned. */
+#define MAX_UNPLACED 0.35
 
 void
 extract__field_flag(extract_field *f, const char *reason)
@@ -85,8 +86,10 @@ review_text(extract_field *f, const extract_field_def *def,
     }
     if (f->min_confidence < min_char_confidence[f->kind])
         extract__field_flag(f, "low_confidence");
-    if (f->uncovered > MAX_UNCOVERED)
+    if (f->ink_mismatch > 0)
         extract__field_flag(f, "text_length_mismatch");
+    if (f->on_rule)
+        extract__field_flag(f, "touches_form_line");
 }
 
 /* Total equals the sum of its filled parts; flags the total (and the
@@ -197,6 +200,16 @@ extract__review(extract_result *res, const struct tm *today)
             review_text(f, &res->form->fields[i], today);
     }
     run_checks(res, today);
+    /* A page whose printed form is there but could be aligned only by its
+     * QR code (perspective, folds), or whose characters mostly fall
+     * outside every field, was read at doubtful places: every field is
+     * doubtful, the empty ones too. */
+    if ((res->reg.method == EXTRACT_REG_QR && res->form_ink) ||
+        res->ink_unplaced > MAX_UNPLACED) {
+        page_flag(res, "registration_poor");
+        for (size_t i = 0; i < res->nfields; i++)
+            extract__field_flag(&res->fields[i], "registration_poor");
+    }
     for (size_t i = 0; i < res->nfields; i++)
         if (res->fields[i].review)
             res->review = 1;

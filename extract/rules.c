@@ -405,6 +405,10 @@ static const reason_entry other_reasons[] = {
                        "code"},
     {"repaired", "a look-alike character was corrected by the field's "
                  "format"},
+    {"touches_form_line", "the printed text sits on a line of the form, "
+                          "which was taken out before reading"},
+    {"scan_quality", "the scan is too poor (fax, photo or hand-filled) "
+                     "to trust this reading"},
     {"kind_unknown", "the template gives the field an unknown kind"},
     {"unknown_rule", "the template names a rule that does not exist"},
 };

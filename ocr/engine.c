@@ -136,6 +136,8 @@ collect_symbols(ocr_text *out, TessResultIterator *it)
         text_append(out, s->utf8);
         TessDeleteText(sym);
         s->confidence = TessResultIteratorConfidence(it, RIL_SYMBOL);
+        if (!(s->confidence >= 0.0f && s->confidence <= 100.0f))
+            s->confidence = 0.0f; /* seen out of range in word mode */
         if (TessPageIteratorBoundingBox(pit, RIL_SYMBOL, &l, &t, &r, &b)) {
             s->box.x = l;
             s->box.y = t;

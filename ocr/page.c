@@ -24,6 +24,9 @@
 #define RULE_MIN_HLEN 75
 #define RULE_MIN_VLEN 71
 #define RULE_MIN_DOTTED 300
+/* The thickest rule (with its grown edges) a crossing stroke is rejoined
+ * across. */
+#define CROSSING_MAX 11
 
 void
 ocr_page_free(ocr_page *page)
@@ -114,9 +117,26 @@ remove_rules(PIX *pixb, int gap, cs_error *err)
     if (pixDilateBrick(solid, solid, 1, 3) == NULL ||
         pixDilateBrick(vert, vert, 5, 1) == NULL)
         goto nomem;
+    /* What the rules took, then the rules gone. */
+    (void)pixOr(solid, solid, dotted);
+    (void)pixAnd(solid, solid, pixb);
+    (void)pixAnd(vert, vert, pixb);
     (void)pixSubtract(pixb, pixb, solid);
-    (void)pixSubtract(pixb, pixb, dotted);
     (void)pixSubtract(pixb, pixb, vert);
+    /* Where data crosses a rule, its strokes were cut: give back the rule
+     * pixels that join ink above to ink below (ink left to ink right for
+     * vertical rules). Between characters nothing is joined. */
+    pixc = pixCloseSafeBrick(NULL, pixb, 1, CROSSING_MAX);
+    if (pixc == NULL)
+        goto nomem;
+    (void)pixAnd(solid, solid, pixc);
+    pixDestroy(&pixc);
+    pixc = pixCloseSafeBrick(NULL, pixb, CROSSING_MAX, 1);
+    if (pixc == NULL)
+        goto nomem;
+    (void)pixAnd(vert, vert, pixc);
+    (void)pixOr(pixb, pixb, solid);
+    (void)pixOr(pixb, pixb, vert);
     goto cleanup;
 nomem:
     rc = cs_error_set(err, CS_ENOMEM, "out of memory removing rules");
@@ -180,6 +200,15 @@ page_gray_images(ocr_page *page, PIX **datag_out, PIX *pixs, cs_error *err)
         page->gray = scale8(pixt, page->scale_x, page->scale_y);
         if (page->gray == NULL)
             goto nomem;
+        if (page->scale_x > 1.3 || page->scale_y > 1.3) {
+            /* A low-resolution black-and-white page (fax) is dithered:
+             * smooth it so that thresholding closes the dither's holes. */
+            PIX *pixb = pixBlockconv(page->gray, 2, 2);
+            if (pixb == NULL)
+                goto nomem;
+            pixDestroy(&page->gray);
+            page->gray = pixb;
+        }
     }
     goto cleanup;
 nomem:
