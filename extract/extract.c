@@ -113,6 +113,7 @@ extract_page_run(extract_result **out, ocr_engine *eng, ocr_page *page,
         return rc;
     res->reg = reg;
     res->form_ink = form_ink_present(page);
+    res->low_resolution = page->scale_x > 2.0 || page->scale_y > 2.0;
     if (tpl != NULL && reg.method != EXTRACT_REG_NONE) {
         rc = extract__read_fields(res, eng, page, err);
         if (rc != CS_OK)

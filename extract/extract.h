@@ -129,6 +129,7 @@ typedef struct extract_result {
     double offset_x, offset_y; /* printer's offset from the grid, ref px */
     double ink_unplaced; /* share of the characters' ink no field took */
     int form_ink;        /* the form's own ink is on the page */
+    int low_resolution;  /* scanned below 150 dpi (fax) */
     float skew_degrees;
     float skew_confidence;
     size_t nfields;

@@ -14,11 +14,17 @@
 
 /* Worst-character confidence below which a reading is doubted, by kind. */
 static const double min_char_confidence[] = {
-    [EXTRACT_KIND_TEXT] = 55.0,  [EXTRACT_KIND_DATE8] = 50.0,
-    [EXTRACT_KIND_DATE6] = 50.0, [EXTRACT_KIND_MONEY] = 50.0,
-    [EXTRACT_KIND_PHONE] = 50.0, [EXTRACT_KIND_ICD] = 50.0,
+    [EXTRACT_KIND_TEXT] = 93.0,  [EXTRACT_KIND_DATE8] = 93.0,
+    [EXTRACT_KIND_DATE6] = 93.0, [EXTRACT_KIND_MONEY] = 93.0,
+    [EXTRACT_KIND_PHONE] = 93.0, [EXTRACT_KIND_ICD] = 93.0,
     [EXTRACT_KIND_CHECK] = 0.0,
 };
+
+/* A page on which this share of the inked text fields has a character
+ * below POOR_CHAR_CONFIDENCE is not clean print (hand-filled, smudged):
+ * none of its readings is trusted. */
+#define POOR_PAGE_SHARE 0.3
+#define POOR_CHAR_CONFIDENCE 90.0
 
 /* Check boxes: the marked box must hold this much ink, and the runner-up
  * at most this share of it. */
@@ -176,6 +182,21 @@ run_checks(extract_result *res, const struct tm *today)
     }
 }
 
+static int
+poor_page(const extract_result *res)
+{
+    size_t inked = 0, poor = 0;
+
+    for (size_t i = 0; i < res->nfields; i++) {
+        const extract_field *f = &res->fields[i];
+        if (!f->has_ink || f->kind == EXTRACT_KIND_CHECK)
+            continue;
+        inked++;
+        poor += f->min_confidence < POOR_CHAR_CONFIDENCE;
+    }
+    return inked >= 5 && poor >= POOR_PAGE_SHARE * inked;
+}
+
 void
 extract__review(extract_result *res, const struct tm *today)
 {
@@ -209,6 +230,14 @@ extract__review(extract_result *res, const struct tm *today)
         page_flag(res, "registration_poor");
         for (size_t i = 0; i < res->nfields; i++)
             extract__field_flag(&res->fields[i], "registration_poor");
+    }
+    /* Fax resolution, or a page most of whose readings OCR doubts: every
+     * field that holds ink is doubtful. */
+    if (res->low_resolution || poor_page(res)) {
+        page_flag(res, "scan_quality");
+        for (size_t i = 0; i < res->nfields; i++)
+            if (res->fields[i].has_ink)
+                extract__field_flag(&res->fields[i], "scan_quality");
     }
     for (size_t i = 0; i < res->nfields; i++)
         if (res->fields[i].review)
