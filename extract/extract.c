@@ -19,6 +19,7 @@ result_new(extract_result **out, const extract_template *tpl,
     res->form = tpl;
     res->skew_degrees = page->skew_degrees;
     res->skew_confidence = page->skew_confidence;
+    res->deskewed = page->deskewed;
     if (tpl != NULL) {
         res->nfields = tpl->nfields;
         res->fields = calloc(tpl->nfields, sizeof(*res->fields));

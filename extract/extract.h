@@ -132,6 +132,7 @@ typedef struct extract_result {
     int low_resolution;  /* scanned below 150 dpi (fax) */
     float skew_degrees;
     float skew_confidence;
+    int deskewed; /* the page was rotated by the measured skew */
     size_t nfields;
     extract_field *fields;
     int review; /* 1 when any field or the page needs review */

@@ -77,10 +77,12 @@ extract_record_json(char **json_out, const extract_result *res,
     }
     if (fields != NULL)
         rec = json_pack(
-            "{s:s, s:i, s:s, s:s?, s:f, s:f, s:o, s:b, s:o*}", "source",
-            source, "page", page_no, "sha256", sha256, "form",
+            "{s:s, s:i, s:s, s:s?, s:f, s:f, s:b, s:f, s:o, s:b, s:o*}",
+            "source", source, "page", page_no, "sha256", sha256, "form",
             res->form != NULL ? extract_template_name(res->form) : NULL,
-            "skew_degrees", round1(res->skew_degrees), "registration_error",
+            "skew_degrees", round(res->skew_degrees * 100.0) / 100.0,
+            "skew_confidence", round1(res->skew_confidence), "deskewed",
+            res->deskewed, "registration_error",
             round1(res->reg.method != EXTRACT_REG_NONE ? res->reg.error
                                                        : -1.0),
             "fields", fields, "review", res->review, "reasons",
@@ -89,7 +91,8 @@ extract_record_json(char **json_out, const extract_result *res,
         rc = cs_error_set(err, CS_ENOMEM, "out of memory writing record");
         goto cleanup;
     }
-    *json_out = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+    *json_out = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                                    JSON_REAL_PRECISION(6));
     if (*json_out == NULL)
         rc = cs_error_set(err, CS_ENOMEM, "out of memory writing record");
 cleanup:

@@ -163,17 +163,24 @@ detect_rules(double *centers, PIX *pixs, int vertical)
                     : pixCloseSafeBrick(NULL, pixs, 7, 1);
     if (pixc == NULL)
         return 0;
-    pixo = vertical ? pixOpenCompBrick(NULL, pixc, 1, h / 8)
-                    : pixOpenCompBrick(NULL, pixc, w / 8, 1);
+    pixo = vertical ? pixOpenCompBrick(NULL, pixc, 1, h / 12)
+                    : pixOpenCompBrick(NULL, pixc, w / 12, 1);
     pixDestroy(&pixc);
     if (pixo == NULL)
         return 0;
+    /* A thin rule left slightly tilted, or broken by blur and JPEG, spreads
+     * over neighboring rows: gather them into one band. */
+    if ((vertical ? pixDilateBrick(pixo, pixo, 5, 1)
+                  : pixDilateBrick(pixo, pixo, 1, 5)) == NULL) {
+        pixDestroy(&pixo);
+        return 0;
+    }
     na = vertical ? pixCountPixelsByColumn(pixo)
                   : pixCountPixelsByRow(pixo, NULL);
     pixDestroy(&pixo);
     if (na == NULL)
         return 0;
-    n = find_bands(centers, na, vertical ? 0.3 * h : 0.5 * w);
+    n = find_bands(centers, na, vertical ? 0.3 * h : 0.35 * w);
     numaDestroy(&na);
     return n;
 }
@@ -194,7 +201,8 @@ register_rules(extract_registration *reg, const extract_template *tpl,
     if (nh < 2)
         return 0;
     fy = match_anchors(tpl->hrules, tpl->nhrules, hdet, nh, 0.0);
-    need = tpl->nhrules >= 6 ? (int)(tpl->nhrules / 2) : (int)tpl->nhrules;
+    need = tpl->nhrules >= 12 ? (int)(tpl->nhrules / 3)
+                              : (tpl->nhrules >= 4 ? 4 : (int)tpl->nhrules);
     if (fy.inliers < need)
         return 0;
     nv = detect_rules(vdet, page->ink, 1);

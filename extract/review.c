@@ -34,6 +34,10 @@ static const double min_char_confidence[] = {
 /* Share of the characters' ink no field took beyond which the page is
  * taken to be misaligned. */
 #define MAX_UNPLACED 0.35
+/* RMS distance (reference pixels) between the form's rules and where the
+ * template puts them beyond which the page is bent (photos, curled
+ * paper): flat scans stay under half a pixel. */
+#define MAX_RULES_ERROR 0.8
 
 void
 extract__field_flag(extract_field *f, const char *reason)
@@ -226,6 +230,8 @@ extract__review(extract_result *res, const struct tm *today)
      * outside every field, was read at doubtful places: every field is
      * doubtful, the empty ones too. */
     if ((res->reg.method == EXTRACT_REG_QR && res->form_ink) ||
+        (res->reg.method == EXTRACT_REG_RULES &&
+         res->reg.error > MAX_RULES_ERROR) ||
         res->ink_unplaced > MAX_UNPLACED) {
         page_flag(res, "registration_poor");
         for (size_t i = 0; i < res->nfields; i++)

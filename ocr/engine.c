@@ -64,6 +64,9 @@ ocr_engine_new(ocr_engine **out, const char *datapath, cs_error *err)
         goto cleanup;
     }
     (void)TessBaseAPISetVariable(eng->api, "user_defined_dpi", "300");
+    /* Data is dark on light: never spend a second pass reading a field
+     * as inverted text. */
+    (void)TessBaseAPISetVariable(eng->api, "tessedit_do_invert", "0");
     TessBaseAPISetPageSegMode(eng->api, PSM_SINGLE_LINE);
     *out = eng;
     eng = NULL;
