@@ -40,7 +40,6 @@ typedef struct reader {
     extract_transform xf;
     double dx, dy; /* printer offset, reference pixels */
     int mono;      /* the print has a fixed pitch (its rhythm is clear) */
-    int rules_removed; /* form rules were taken out of the data image */
     comp *comps;
     size_t ncomps;
     PIXA *pixa; /* the components' own pixels */
@@ -323,7 +322,15 @@ typedef struct placement {
     int placed;
     ocr_rect rect; /* the field with its margin, montage pixels */
     int ox, oy;    /* page -> montage offset */
+    int copies;    /* times the ink is repeated along the row */
+    int copy_dx;   /* from one copy to the next, montage pixels */
 } placement;
+
+/* Ink no wider than this many characters is repeated along its montage
+ * row: Tesseract's line model reads one or two characters alone
+ * unreliably, and the copies must then agree. */
+#define SHORT_FIELD_CHARS 2.5
+#define SHORT_FIELD_COPIES 3
 
 /*
  * The image OCR reads: every text field's own ink, copied without its
@@ -335,7 +342,8 @@ static PIX *
 build_montage(placement *pl, const reader *rd)
 {
     const extract_template *tpl = rd->tpl;
-    int width = 0, height = 0;
+    int width = 0, height = 0, row_w;
+    double pitch = tpl->pitch_x * rd->xf.ax;
     PIX *pixd;
 
     for (size_t f = 0; f < tpl->nfields; f++) {
@@ -346,12 +354,18 @@ build_montage(placement *pl, const reader *rd)
             continue;
         m = r.h / 2 > 12 ? r.h / 2 : 12;
         pl[f].placed = 1;
-        pl[f].rect = (ocr_rect){0, height, r.w + 2 * m, r.h + 2 * m};
+        pl[f].copies = 1;
+        if (r.w <= SHORT_FIELD_CHARS * pitch) {
+            pl[f].copies = SHORT_FIELD_COPIES;
+            pl[f].copy_dx = r.w + (int)(1.5 * pitch);
+        }
+        row_w = r.w + (pl[f].copies - 1) * pl[f].copy_dx;
+        pl[f].rect = (ocr_rect){0, height, row_w + 2 * m, r.h + 2 * m};
         pl[f].ox = m - r.x;
         pl[f].oy = height + m - r.y;
         height += r.h + 2 * m;
-        if (r.w + 2 * m > width)
-            width = r.w + 2 * m;
+        if (row_w + 2 * m > width)
+            width = row_w + 2 * m;
     }
     if (height == 0)
         return NULL;
@@ -368,9 +382,11 @@ build_montage(placement *pl, const reader *rd)
         pixc = pixaGetPix(rd->pixa, c->index, L_CLONE);
         if (pixc == NULL)
             continue;
-        (void)pixRasterop(pixd, c->x + pl[c->field].ox,
-                          c->y + pl[c->field].oy, c->w, c->h,
-                          PIX_SRC | PIX_DST, pixc, 0, 0);
+        for (int k = 0; k < pl[c->field].copies; k++)
+            (void)pixRasterop(pixd, c->x + pl[c->field].ox +
+                                        k * pl[c->field].copy_dx,
+                              c->y + pl[c->field].oy, c->w, c->h,
+                              PIX_SRC | PIX_DST, pixc, 0, 0);
         pixDestroy(&pixc);
     }
     return pixd;
@@ -542,22 +558,71 @@ read_words(ocr_text *out, const reader *rd, int f, const placement *pl,
     return rc;
 }
 
-/* 1 when page rectangle r reaches into one of the template's long
- * horizontal rules, which rule removal took out of the data. */
+/* 1 when the ink of page rectangle r touches a form rule that was taken
+ * out of the data image (its strokes may have been cut). */
 static int
-crosses_rule(const reader *rd, ocr_rect r)
+crosses_rule(const ocr_page *page, ocr_rect r)
 {
-    for (size_t i = 0; i < rd->tpl->nhrules; i++) {
-        double y = rd->xf.ay * rd->tpl->hrules[i] + rd->xf.by;
-        if (r.y < y + 3 && r.y + r.h > y - 3)
-            return 1;
+    BOX *b = boxCreate(r.x - 1, r.y - 1, r.w + 2, r.h + 2);
+    l_int32 on = 0;
+
+    if (b == NULL || page->rules == NULL)
+        return 0;
+    (void)pixCountPixelsInRect(page->rules, b, &on, NULL);
+    boxDestroy(&b);
+    return on > 0;
+}
+
+/*
+ * A short field was read from several copies of its ink along the row:
+ * keeps the first copy's symbols and text, and counts in t->disagree the
+ * copies whose reading differs from it.
+ */
+static void
+agree_copies(ocr_text *t, const placement *pl)
+{
+    /* Copy c spans [lo + c * copy_dx, lo + c * copy_dx + span). */
+    int lo = pl->rect.x, span = pl->copy_dx;
+    char first[sizeof(t->text)];
+    size_t n = 0;
+    int same = 0;
+
+    first[0] = '\0';
+    for (int c = 0; c < pl->copies; c++) {
+        char cur[sizeof(t->text)];
+        size_t cl = 0;
+        int c0 = lo + c * pl->copy_dx, c1 = c0 + span;
+        for (size_t k = 0; k < t->nsymbols; k++) {
+            const ocr_symbol *s = &t->symbols[k];
+            int cx = s->box.x + s->box.w / 2;
+            size_t sl = strlen(s->utf8);
+            if (cx < c0 || cx >= c1 || cl + sl + 2 >= sizeof(cur))
+                continue;
+            if (s->word_start && cl > 0)
+                cur[cl++] = ' ';
+            memcpy(cur + cl, s->utf8, sl);
+            cl += sl;
+        }
+        cur[cl] = '\0';
+        if (c == 0)
+            memcpy(first, cur, cl + 1);
+        else
+            same += strcmp(cur, first) == 0;
     }
-    return 0;
+    t->disagree = pl->copies - 1 - same;
+    /* Keep the first copy's symbols only. */
+    for (size_t k = 0; k < t->nsymbols; k++) {
+        int cx = t->symbols[k].box.x + t->symbols[k].box.w / 2;
+        if (cx < lo + span)
+            t->symbols[n++] = t->symbols[k];
+    }
+    t->nsymbols = n;
+    memcpy(t->text, first, strlen(first) + 1);
 }
 
 static cs_status
 read_text(reader *rd, extract_field *out, int f, const placement *pl,
-          ocr_engine *eng, cs_error *err)
+          const ocr_page *page, ocr_engine *eng, cs_error *err)
 {
     const extract_field_def *def = &rd->tpl->fields[f];
     ocr_text *t = NULL, *t2 = NULL;
@@ -573,7 +638,7 @@ read_text(reader *rd, extract_field *out, int f, const placement *pl,
     }
     out->has_ink = 1;
     (void)field_bbox(&out->box, rd, f);
-    out->on_rule = rd->rules_removed && crosses_rule(rd, out->box);
+    out->on_rule = crosses_rule(page, out->box);
     t = malloc(sizeof(*t));
     t2 = malloc(sizeof(*t2));
     if (t == NULL || t2 == NULL) {
@@ -583,8 +648,17 @@ read_text(reader *rd, extract_field *out, int f, const placement *pl,
     rc = read_rect(t, eng, pl->rect, OCR_LAYOUT_LINE, def->charset, err);
     if (rc != CS_OK)
         goto cleanup;
-    out->ink_mismatch = ink_mismatch(rd, f, pl, t);
-    if (out->ink_mismatch > 0) {
+    /* Tesseract's line mode often returns nothing for a character alone;
+     * its single-character mode reads it. */
+    if (t->nsymbols == 0) {
+        rc = read_rect(t, eng, pl->rect, OCR_LAYOUT_CHAR, def->charset, err);
+        if (rc != CS_OK)
+            goto cleanup;
+    }
+    if (pl->copies > 1)
+        agree_copies(t, pl);
+    out->ink_mismatch = ink_mismatch(rd, f, pl, t) + t->disagree;
+    if (out->ink_mismatch > 0 && pl->copies == 1) {
         rc = read_words(t2, rd, f, pl, eng, def->charset, err);
         if (rc != CS_OK)
             goto cleanup;
@@ -684,8 +758,6 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
     memset(&rd, 0, sizeof(rd));
     rd.tpl = res->form;
     rd.xf = res->reg.xf;
-    rd.rules_removed = page->kind != OCR_SCAN_COLOR &&
-                       res->reg.method == EXTRACT_REG_RULES;
     if (res->reg.method == EXTRACT_REG_RULES && page->kind != OCR_SCAN_COLOR) {
         rc = erase_labels(page, rd.tpl, &rd.xf, err);
         if (rc != CS_OK)
@@ -718,7 +790,8 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
         if (rd.tpl->fields[i].kind == EXTRACT_KIND_CHECK)
             read_check(&rd, &res->fields[i], (int)i, page);
         else
-            rc = read_text(&rd, &res->fields[i], (int)i, &pl[i], eng, err);
+            rc = read_text(&rd, &res->fields[i], (int)i, &pl[i], page, eng,
+                           err);
     }
     res->offset_x = rd.dx;
     res->offset_y = rd.dy;

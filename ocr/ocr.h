@@ -31,6 +31,8 @@ typedef struct ocr_page {
     struct Pix *ink;  /* 1 bpp: all dark ink, form included */
     struct Pix *data; /* 1 bpp: data ink, form dropped where the scan
                          allows it (color, gray); long rules removed */
+    struct Pix *rules; /* 1 bpp: the rule pixels taken out of data (data
+                          crossing them was cut there) */
     ocr_scan_kind kind;
     float skew_degrees;    /* measured skew (0 when not measured) */
     float skew_confidence; /* Leptonica's confidence of the measure */
@@ -81,9 +83,11 @@ typedef struct ocr_symbol {
 typedef struct ocr_text {
     char text[4 * OCR_MAX_SYMBOLS + 1]; /* words joined by single spaces */
     size_t nsymbols;
-    ocr_symbol symbols[OCR_MAX_SYMBOLS];
     float mean_confidence; /* over symbols; 0 when none */
     float min_confidence;  /* the worst symbol's; 0 when none */
+    int disagree;          /* for the caller's use (extract: copies that
+                              read differently) */
+    ocr_symbol symbols[OCR_MAX_SYMBOLS]; /* last: resets stop before it */
 } ocr_text;
 
 typedef struct ocr_engine ocr_engine;

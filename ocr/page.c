@@ -36,6 +36,7 @@ ocr_page_free(ocr_page *page)
     pixDestroy(&page->gray);
     pixDestroy(&page->ink);
     pixDestroy(&page->data);
+    pixDestroy(&page->rules);
     free(page);
 }
 
@@ -92,10 +93,10 @@ thick_neighbors(PIX *pixs, int d)
  * fax), and vertical runs taller than any character, solid or broken.
  * gap is the widest break in a dotted rule that is bridged. */
 static cs_status
-remove_rules(PIX *pixb, int gap, cs_error *err)
+remove_rules(PIX **rules_out, PIX *pixb, int gap, cs_error *err)
 {
     PIX *pixc = NULL, *solid = NULL, *dotted = NULL, *vert = NULL;
-    PIX *thick = NULL;
+    PIX *thick = NULL, *removed = NULL;
     cs_status rc = CS_OK;
 
     solid = pixOpenCompBrick(NULL, pixb, RULE_MIN_HLEN, 1);
@@ -121,6 +122,9 @@ remove_rules(PIX *pixb, int gap, cs_error *err)
     (void)pixOr(solid, solid, dotted);
     (void)pixAnd(solid, solid, pixb);
     (void)pixAnd(vert, vert, pixb);
+    removed = pixOr(NULL, solid, vert);
+    if (removed == NULL)
+        goto nomem;
     (void)pixSubtract(pixb, pixb, solid);
     (void)pixSubtract(pixb, pixb, vert);
     /* Where data crosses a rule, its strokes were cut: give back the rule
@@ -137,6 +141,10 @@ remove_rules(PIX *pixb, int gap, cs_error *err)
     (void)pixAnd(vert, vert, pixc);
     (void)pixOr(pixb, pixb, solid);
     (void)pixOr(pixb, pixb, vert);
+    /* Report where rules were: data there was cut and may misread. */
+    (void)pixSubtract(removed, removed, pixb);
+    *rules_out = removed;
+    removed = NULL;
     goto cleanup;
 nomem:
     rc = cs_error_set(err, CS_ENOMEM, "out of memory removing rules");
@@ -146,6 +154,7 @@ cleanup:
     pixDestroy(&dotted);
     pixDestroy(&vert);
     pixDestroy(&thick);
+    pixDestroy(&removed);
     return rc;
 }
 
@@ -323,7 +332,7 @@ ocr_page_prepare(ocr_page **out, const intake_page *in,
     }
     if (page->data == NULL)
         goto nomem;
-    rc = remove_rules(page->data, dotted ? 7 : 5, err);
+    rc = remove_rules(&page->rules, page->data, dotted ? 7 : 5, err);
     if (rc != CS_OK)
         goto cleanup;
     *out = page;
