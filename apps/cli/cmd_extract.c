@@ -445,8 +445,20 @@ cmd_extract(const cli_command *cmd, int argc, char **argv)
         ref->remaining = npages;
         for (size_t pg = 0; pg < npages; pg++)
             if (push_job(&p, ref, pg) != 0) {
-                fprintf(stderr, "%s: out of memory\n", CLI_NAME);
-                abort(); /* the program cannot go on; nothing is written */
+                /* Pages already queued still finish; this document's
+                 * remaining pages and the files after it are not read. */
+                fprintf(stderr, "%s: %s: out of memory; stopping here\n",
+                        CLI_NAME, p.files[i]);
+                pthread_mutex_lock(&p.lock);
+                p.status = CLI_EXIT_INPUT;
+                ref->remaining -= npages - pg;
+                if (ref->remaining == 0) {
+                    intake_doc_free(ref->doc);
+                    free(ref);
+                }
+                pthread_mutex_unlock(&p.lock);
+                i = nfiles;
+                break;
             }
     }
     pthread_mutex_lock(&p.lock);
