@@ -10,7 +10,7 @@
  * | rule                 | passes                                         |
  * |----------------------|------------------------------------------------|
  * | npi                  | 10 digits, Luhn check over 80840 + 9 digits    |
- * | icd10                | A9X, or A9X. then 1-4 letters/digits           |
+ * | icd10                | A99, A9A, A9B, then optionally . and 1-4 more  |
  * | procedure            | 99999, 9999F, 9999T or A9999 (CPT, HCPCS)      |
  * | modifiers            | 1-4 two-character codes, single spaces between |
  * | diagnosis_pointer    | 1-4 different letters A-L                      |
@@ -153,7 +153,10 @@ ok_icd10(const char *v, const struct tm *today)
     size_t n;
 
     (void)today;
-    if (!is_upper(v[0]) || !is_digit(v[1]) || !is_alnum(v[2]))
+    /* The third character is a digit, but for the few categories that end
+     * in A or B (C4A, C7A, C7B, D3A, M1A, O9A, Z3A). */
+    if (!is_upper(v[0]) || !is_digit(v[1]) ||
+        !(is_digit(v[2]) || v[2] == 'A' || v[2] == 'B'))
         return 0;
     if (v[3] == '\0')
         return 1;
