@@ -185,4 +185,30 @@ cs_status extract_overlay_render(struct Pix **out, const extract_result *res,
 /* Plain-words text of a reason id (for people). */
 const char *extract_reason_text(const char *reason);
 
+/* ---- Checking values a person typed (review station) ----------------- */
+
+/*
+ * Normalizes value, typed by a person for field id of tpl, as the field's
+ * kind says (into value_out, size bytes), and applies the field's rules.
+ * *reason_out is NULL when it passes, else the first failing reason id
+ * (a constant). Returns CS_EINVAL for an unknown field id.
+ */
+cs_status extract_value_check(char *value_out, size_t size,
+                              const char **reason_out,
+                              const extract_template *tpl, const char *id,
+                              const char *value, const struct tm *today,
+                              cs_error *err);
+
+/*
+ * Runs the template's cross-field checks (sums, date order, diagnosis
+ * pointers, required companions) over a whole page of normalized values:
+ * values[i] is field i's value (extract_template_field_count(tpl)
+ * entries, "" when empty). reasons_out[i] is set to the reason of a check
+ * field i fails, or NULL.
+ */
+cs_status extract_values_cross_check(const char **reasons_out,
+                                     const extract_template *tpl,
+                                     const char *const *values,
+                                     const struct tm *today, cs_error *err);
+
 #endif

@@ -10,6 +10,7 @@
 #include "extract/extract_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Worst-character confidence below which a reading is doubted, by kind. */
@@ -184,6 +185,78 @@ run_checks(extract_result *res, const struct tm *today)
             break;
         }
     }
+}
+
+cs_status
+extract_value_check(char *value_out, size_t size, const char **reason_out,
+                    const extract_template *tpl, const char *id,
+                    const char *value, const struct tm *today, cs_error *err)
+{
+    size_t i;
+    const extract_field_def *def;
+    const char *reason = NULL;
+
+    if (value_out == NULL || size == 0 || reason_out == NULL || tpl == NULL ||
+        id == NULL || value == NULL)
+        return cs_error_set(err, CS_EINVAL, "extract_value_check: bad args");
+    *reason_out = NULL;
+    i = extract__template_field_index(tpl, id);
+    if (i == (size_t)-1)
+        return cs_error_set(err, CS_EINVAL, "no field %s in template %s", id,
+                            tpl->name);
+    def = &tpl->fields[i];
+    if (def->kind == EXTRACT_KIND_CHECK) {
+        (void)snprintf(value_out, size, "%s", value);
+        if (value[0] == '\0')
+            return CS_OK;
+        for (size_t k = 0; k < def->noptions; k++)
+            if (strcmp(def->options[k].name, value) == 0)
+                return CS_OK;
+        *reason_out = "check_ambiguous";
+        return CS_OK;
+    }
+    if (extract__normalize(value_out, size, def->kind, value, &reason) ==
+        EXTRACT_NORM_FAILED) {
+        *reason_out = reason != NULL ? reason : "unreadable";
+        return CS_OK;
+    }
+    for (size_t r = 0; value_out[0] != '\0' && r < def->nrules; r++) {
+        *reason_out = extract__rule_check(def->rules[r], value_out, today);
+        if (*reason_out != NULL)
+            return CS_OK;
+    }
+    return CS_OK;
+}
+
+cs_status
+extract_values_cross_check(const char **reasons_out,
+                           const extract_template *tpl,
+                           const char *const *values, const struct tm *today,
+                           cs_error *err)
+{
+    extract_result res;
+
+    if (reasons_out == NULL || tpl == NULL || values == NULL)
+        return cs_error_set(err, CS_EINVAL,
+                            "extract_values_cross_check: bad args");
+    memset(&res, 0, sizeof(res));
+    res.form = tpl;
+    res.nfields = tpl->nfields;
+    res.fields = calloc(tpl->nfields, sizeof(*res.fields));
+    if (res.fields == NULL)
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
+    for (size_t i = 0; i < tpl->nfields; i++) {
+        res.fields[i].id = tpl->fields[i].id;
+        res.fields[i].kind = tpl->fields[i].kind;
+        (void)snprintf(res.fields[i].value, sizeof(res.fields[i].value), "%s",
+                       values[i] != NULL ? values[i] : "");
+    }
+    run_checks(&res, today);
+    for (size_t i = 0; i < tpl->nfields; i++)
+        reasons_out[i] =
+            res.fields[i].nreasons > 0 ? res.fields[i].reasons[0] : NULL;
+    free(res.fields);
+    return CS_OK;
 }
 
 static int
