@@ -33,7 +33,7 @@ t3=$(now)
 awk -v p="$pages" -v tt="$(echo "$t1 - $t0" | bc)" \
     -v e1="$(echo "$t2 - $t1" | bc)" -v e2="$(echo "$t3 - $t2" | bc)" \
     -v cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
-    -v n="$(nproc)" -v json="${BENCH_JSON:-}" 'BEGIN {
+    -v n="$(nproc --all)" -v json="${BENCH_JSON:-}" 'BEGIN {
     printf "machine: %s, %d cores\n", cpu, n
     printf "%d pages\n", p
     printf "%-34s %8s %10s %8s\n", "", "seconds", "pages/s", "ratio"

@@ -13,10 +13,6 @@
 #include <string.h>
 
 #define TWO_PI 6.283185307179586
-/* The montage OCR reads is enlarged by this factor: Tesseract's fast
- * model misreads short strings of 10-cpi print at 300 dpi far more often
- * than the same strings half as large again. */
-#define MONTAGE_SCALE 1.0
 
 /* A component of data ink, in page pixels, with its center in reference
  * pixels. */
@@ -177,8 +173,7 @@ build_spots(reader *rd, cs_error *err)
         const extract_field_def *f = &tpl->fields[i];
         for (size_t k = 0; k < f->ncells + f->noptions; k++) {
             spot *s = &rd->spots[rd->nspots++];
-            s->z = k < f->ncells ? f->cells[k]
-                                 : f->options[k - f->ncells].cell;
+            s->z = k < f->ncells ? f->cells[k] : f->options[k - f->ncells].cell;
             s->z.x += rd->dx;
             s->z.y += rd->dy;
             s->field = (int)i;
@@ -267,8 +262,7 @@ grow_fields(reader *rd)
             for (size_t k = 0; k < rd->ncomps; k++) {
                 const comp *o = &rd->comps[k];
                 int ov, f = o->field;
-                if (f < 0 ||
-                    rd->tpl->fields[f].kind == EXTRACT_KIND_CHECK)
+                if (f < 0 || rd->tpl->fields[f].kind == EXTRACT_KIND_CHECK)
                     continue;
                 /* Same text line: vertical overlap of half the smaller. */
                 ov = (c->y + c->h < o->y + o->h ? c->y + c->h : o->y + o->h) -
@@ -383,48 +377,13 @@ build_montage(placement *pl, const reader *rd)
         if (pixc == NULL)
             continue;
         for (int k = 0; k < pl[c->field].copies; k++)
-            (void)pixRasterop(pixd, c->x + pl[c->field].ox +
-                                        k * pl[c->field].copy_dx,
+            (void)pixRasterop(pixd,
+                              c->x + pl[c->field].ox + k * pl[c->field].copy_dx,
                               c->y + pl[c->field].oy, c->w, c->h,
                               PIX_SRC | PIX_DST, pixc, 0, 0);
         pixDestroy(&pixc);
     }
     return pixd;
-}
-
-/* The montage as Tesseract gets it: gray, enlarged by MONTAGE_SCALE with
- * interpolation so that edges stay smooth. */
-static PIX *
-montage_for_ocr(PIX *pixb)
-{
-    PIX *pixg = pixConvert1To8(NULL, pixb, 255, 0);
-    PIX *pixd = pixg != NULL ? pixScale(pixg, MONTAGE_SCALE, MONTAGE_SCALE)
-                             : NULL;
-
-    pixDestroy(&pixg);
-    return pixd;
-}
-
-/* Reads rect (montage pixels) of the enlarged montage; symbol boxes come
- * back in montage pixels. */
-static cs_status
-read_rect(ocr_text *t, ocr_engine *eng, ocr_rect rect, ocr_layout layout,
-          const char *charset, cs_error *err)
-{
-    ocr_rect big = {(int)(rect.x * MONTAGE_SCALE),
-                    (int)(rect.y * MONTAGE_SCALE),
-                    (int)(rect.w * MONTAGE_SCALE),
-                    (int)(rect.h * MONTAGE_SCALE)};
-    cs_status rc = ocr_engine_read(t, eng, big, layout, charset, err);
-
-    for (size_t k = 0; rc == CS_OK && k < t->nsymbols; k++) {
-        ocr_rect *b = &t->symbols[k].box;
-        b->x = (int)(b->x / MONTAGE_SCALE);
-        b->y = (int)(b->y / MONTAGE_SCALE);
-        b->w = (int)(b->w / MONTAGE_SCALE + 0.5);
-        b->h = (int)(b->h / MONTAGE_SCALE + 0.5);
-    }
-    return rc;
 }
 
 /*
@@ -546,7 +505,7 @@ read_words(ocr_text *out, const reader *rd, int f, const placement *pl,
             int m = (y1 - y0) / 4;
             ocr_rect r = {x0 - m < 0 ? 0 : x0 - m, y0, x1 - x0 + 2 * m,
                           y1 - y0};
-            rc = read_rect(part, eng, r, OCR_LAYOUT_WORD, charset, err);
+            rc = ocr_engine_read(part, eng, r, OCR_LAYOUT_WORD, charset, err);
             if (rc != CS_OK)
                 break;
             text_join(out, part);
@@ -645,13 +604,14 @@ read_text(reader *rd, extract_field *out, int f, const placement *pl,
         rc = cs_error_set(err, CS_ENOMEM, "out of memory");
         goto cleanup;
     }
-    rc = read_rect(t, eng, pl->rect, OCR_LAYOUT_LINE, def->charset, err);
+    rc = ocr_engine_read(t, eng, pl->rect, OCR_LAYOUT_LINE, def->charset, err);
     if (rc != CS_OK)
         goto cleanup;
     /* Tesseract's line mode often returns nothing for a character alone;
      * its single-character mode reads it. */
     if (t->nsymbols == 0) {
-        rc = read_rect(t, eng, pl->rect, OCR_LAYOUT_CHAR, def->charset, err);
+        rc = ocr_engine_read(t, eng, pl->rect, OCR_LAYOUT_CHAR, def->charset,
+                             err);
         if (rc != CS_OK)
             goto cleanup;
     }
@@ -751,7 +711,7 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
                      cs_error *err)
 {
     reader rd;
-    PIX *montage = NULL, *pixb = NULL;
+    PIX *montage = NULL;
     placement *pl = NULL;
     cs_status rc;
 
@@ -778,9 +738,7 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
         rc = cs_error_set(err, CS_ENOMEM, "out of memory");
         goto cleanup;
     }
-    pixb = build_montage(pl, &rd);
-    montage = pixb != NULL ? montage_for_ocr(pixb) : NULL;
-    pixDestroy(&pixb);
+    montage = build_montage(pl, &rd);
     if (montage != NULL) {
         rc = ocr_engine_set_page(eng, montage, err);
         if (rc != CS_OK)
@@ -790,8 +748,8 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
         if (rd.tpl->fields[i].kind == EXTRACT_KIND_CHECK)
             read_check(&rd, &res->fields[i], (int)i, page);
         else
-            rc = read_text(&rd, &res->fields[i], (int)i, &pl[i], page, eng,
-                           err);
+            rc =
+                read_text(&rd, &res->fields[i], (int)i, &pl[i], page, eng, err);
     }
     res->offset_x = rd.dx;
     res->offset_y = rd.dy;
