@@ -199,6 +199,7 @@ parse_field(parser *p, extract_field_def *f, const json_t *jf,
     if (snprintf(f->id, sizeof(f->id), "%s%s", prefix, id) >=
         (int)sizeof(f->id))
         return bad(p, "id is too long");
+    p->where = f->id;
     if (kind == NULL)
         return bad(p, "missing \"kind\"");
     for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
@@ -248,8 +249,8 @@ parse_field(parser *p, extract_field_def *f, const json_t *jf,
     }
     /* The zone is the union of the cells or options. */
     for (size_t i = 0; i < f->ncells + f->noptions; i++) {
-        extract_zone c = i < f->ncells ? f->cells[i]
-                                       : f->options[i - f->ncells].cell;
+        extract_zone c =
+            i < f->ncells ? f->cells[i] : f->options[i - f->ncells].cell;
         double x1 = f->zone.x + f->zone.w, y1 = f->zone.y + f->zone.h;
         if (c.x + c.w > x1)
             x1 = c.x + c.w;
@@ -265,8 +266,7 @@ parse_field(parser *p, extract_field_def *f, const json_t *jf,
     rc = parse_charset(p, f, jf, charset_default);
     if (rc == CS_OK)
         rc = parse_rules(p, f, jf);
-    if (rc == CS_OK && extract__template_field_index(tpl, f->id) !=
-                           (size_t)-1)
+    if (rc == CS_OK && extract__template_field_index(tpl, f->id) != (size_t)-1)
         rc = bad(p, "duplicate field id");
     return rc;
 }
@@ -326,9 +326,9 @@ parse_fields(parser *p, const json_t *root)
         double count = 0, step = 0;
         const char *pattern = json_string_value(json_object_get(rep, "id"));
         const json_t *rf = json_object_get(rep, "fields");
-        if (get_number(&count, rep, "count") != 0 || count < 1 ||
-            count > 50 || get_number(&step, rep, "line_step") != 0 ||
-            pattern == NULL || !json_is_array(rf))
+        if (get_number(&count, rep, "count") != 0 || count < 1 || count > 50 ||
+            get_number(&step, rep, "line_step") != 0 || pattern == NULL ||
+            !json_is_array(rf))
             return bad(p, "needs \"count\" (1-50), \"line_step\", \"id\" "
                           "and \"fields\"");
         for (int n = 1; n <= (int)count; n++) {
@@ -421,17 +421,17 @@ parse_check(parser *p, const json_t *c, int n, int count)
         d->type = EXTRACT_CHECK_POINTER;
         rc = check_ref(p, &d->field, c, "field", n);
         list = json_object_get(c, "targets");
-        if (rc == CS_OK && (!json_is_array(list) ||
-                            json_array_size(list) > EXTRACT_MAX_PARTS))
+        if (rc == CS_OK &&
+            (!json_is_array(list) || json_array_size(list) > EXTRACT_MAX_PARTS))
             rc = bad(p, "a pointer check needs up to 16 \"targets\"");
         json_array_foreach(list, i, t)
         {
             const char *tid = json_string_value(t);
             if (rc != CS_OK)
                 break;
-            d->parts[d->nparts] =
-                tid != NULL ? extract__template_field_index(tpl, tid)
-                            : (size_t)-1;
+            d->parts[d->nparts] = tid != NULL
+                                      ? extract__template_field_index(tpl, tid)
+                                      : (size_t)-1;
             if (d->parts[d->nparts++] == (size_t)-1)
                 rc = bad(p, "a pointer target is not a field");
         }
@@ -446,8 +446,8 @@ parse_check(parser *p, const json_t *c, int n, int count)
         json_array_foreach(list, i, v)
         {
             if (rc != CS_OK || d->nvalues >= 4 ||
-                copy_string(d->values[d->nvalues++], sizeof(d->values[0]),
-                            v) != 0)
+                copy_string(d->values[d->nvalues++], sizeof(d->values[0]), v) !=
+                    0)
                 rc = rc != CS_OK ? rc : bad(p, "bad \"values\"");
         }
     } else {
@@ -595,20 +595,19 @@ parse_reference(parser *p, const json_t *root, const char *tpl_path)
     p->where = "reference";
     if (get_number(&w, ref, "width") != 0 ||
         get_number(&h, ref, "height") != 0 ||
-        get_number(&dpi, ref, "dpi") != 0 || w < 100 || h < 100 ||
-        w > 20000 || h > 20000 || dpi < 50 || dpi > 1200)
+        get_number(&dpi, ref, "dpi") != 0 || w < 100 || h < 100 || w > 20000 ||
+        h > 20000 || dpi < 50 || dpi > 1200)
         return bad(p, "needs \"width\", \"height\" and \"dpi\"");
     tpl->ref_width = (int)w;
     tpl->ref_height = (int)h;
     tpl->ref_dpi = (int)dpi;
     p->where = "grid";
     tpl->pitch_x = tpl->pitch_y = 0;
-    if (grid != NULL &&
-        (get_number(&tpl->grid_x0, grid, "x0") != 0 ||
-         get_number(&tpl->grid_y0, grid, "y0") != 0 ||
-         get_number(&tpl->pitch_x, grid, "pitch_x") != 0 ||
-         get_number(&tpl->pitch_y, grid, "pitch_y") != 0 ||
-         tpl->pitch_x <= 0 || tpl->pitch_y <= 0))
+    if (grid != NULL && (get_number(&tpl->grid_x0, grid, "x0") != 0 ||
+                         get_number(&tpl->grid_y0, grid, "y0") != 0 ||
+                         get_number(&tpl->pitch_x, grid, "pitch_x") != 0 ||
+                         get_number(&tpl->pitch_y, grid, "pitch_y") != 0 ||
+                         tpl->pitch_x <= 0 || tpl->pitch_y <= 0))
         return bad(p, "needs \"x0\", \"y0\", \"pitch_x\" and \"pitch_y\"");
     if (grid == NULL) { /* positions are then given in pixels */
         tpl->pitch_x = dpi / 10.0;
@@ -629,8 +628,7 @@ parse_reference(parser *p, const json_t *root, const char *tpl_path)
 }
 
 cs_status
-extract_template_load(extract_template **out, const char *path,
-                      cs_error *err)
+extract_template_load(extract_template **out, const char *path, cs_error *err)
 {
     extract_template *tpl = NULL;
     json_t *root = NULL;

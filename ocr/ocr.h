@@ -36,7 +36,9 @@ typedef struct ocr_page {
     ocr_scan_kind kind;
     float skew_degrees;    /* measured skew (0 when not measured) */
     float skew_confidence; /* Leptonica's confidence of the measure */
-    int deskewed;          /* 1 when the page was rotated by -skew */
+    int deskewed;          /* 1 when the page was rotated by the measured
+                              angle (Leptonica's sign: the angle that
+                              straightens it) */
     double scale_x, scale_y; /* source pixel -> working pixel factors */
 } ocr_page;
 

@@ -104,13 +104,13 @@ remove_rules(PIX **rules_out, PIX *pixb, int gap, cs_error *err)
      * baseline: a dotted rule must run much longer than a word, and only
      * its thin parts (nothing 3 pixels above or below) are taken. */
     pixc = pixCloseSafeBrick(NULL, pixb, gap, 1);
-    dotted = pixc != NULL ? pixOpenCompBrick(NULL, pixc, RULE_MIN_DOTTED, 1)
-                          : NULL;
+    dotted =
+        pixc != NULL ? pixOpenCompBrick(NULL, pixc, RULE_MIN_DOTTED, 1) : NULL;
     thick = thick_neighbors(pixb, 3);
     pixDestroy(&pixc);
     pixc = pixCloseSafeBrick(NULL, pixb, 1, gap);
-    vert = pixc != NULL ? pixOpenCompBrick(NULL, pixc, 1, RULE_MIN_VLEN)
-                        : NULL;
+    vert = pixc != NULL ? pixOpenCompBrick(NULL, pixc, 1, RULE_MIN_VLEN) : NULL;
+    pixDestroy(&pixc);
     if (solid == NULL || dotted == NULL || vert == NULL || thick == NULL)
         goto nomem;
     (void)pixSubtract(dotted, dotted, thick);
@@ -162,8 +162,7 @@ cleanup:
 static cs_status
 rotate_in_place(PIX **ppix, float radians, cs_error *err)
 {
-    int type = pixGetDepth(*ppix) == 1 ? L_ROTATE_SAMPLING
-                                       : L_ROTATE_AREA_MAP;
+    int type = pixGetDepth(*ppix) == 1 ? L_ROTATE_SAMPLING : L_ROTATE_AREA_MAP;
     PIX *pixd = pixRotate(*ppix, radians, type, L_BRING_IN_WHITE, 0, 0);
 
     if (pixd == NULL)

@@ -19,8 +19,15 @@
 #include "apps/cli/pipeline.h"
 #include "common/log.h"
 
-enum { OPT_FORM, OPT_JOBS, OPT_OUT, OPT_OVERLAY, OPT_FORMS, OPT_SUMMARY,
-       OPT_VERBOSE };
+enum {
+    OPT_FORM,
+    OPT_JOBS,
+    OPT_OUT,
+    OPT_OVERLAY,
+    OPT_FORMS,
+    OPT_SUMMARY,
+    OPT_VERBOSE
+};
 
 typedef struct settings {
     const char *form;
@@ -72,7 +79,16 @@ typedef struct pool {
     size_t pages, failed_pages, review_pages, fields, filled, flagged;
     double page_seconds;
     int status;
+    int write_failed; /* stdout refused a record: said once */
 } pool;
+
+/* Keeps the gravest exit status: failure over unreadable input over ok. */
+static void
+raise_status(int *status, int code)
+{
+    if (code > *status)
+        *status = code;
+}
 
 static int
 on_option(size_t id, const char *arg, void *ctx)
@@ -85,8 +101,10 @@ on_option(size_t id, const char *arg, void *ctx)
         break;
     case OPT_JOBS:
         if (cli_parse_int(&s->jobs, arg, 1, 256) != 0) {
-            fprintf(stderr, "%s: extract: --jobs takes a number from 1 to "
-                            "256\n", CLI_NAME);
+            fprintf(stderr,
+                    "%s: extract: --jobs takes a number from 1 to "
+                    "256\n",
+                    CLI_NAME);
             return -1;
         }
         break;
@@ -111,17 +129,14 @@ on_option(size_t id, const char *arg, void *ctx)
 
 /* Writes data to dir/name atomically: a temporary file, fsync, rename. */
 static int
-write_atomic(const char *dir, const char *name, const char *data,
-             size_t size)
+write_atomic(const char *dir, const char *name, const char *data, size_t size)
 {
     char tmp[4096], path[4096];
     int fd, ok = 1;
     size_t done = 0;
 
-    if (snprintf(path, sizeof(path), "%s/%s", dir, name) >=
-            (int)sizeof(path) ||
-        snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name) >=
-            (int)sizeof(tmp))
+    if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path) ||
+        snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name) >= (int)sizeof(tmp))
         return -1;
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0)
@@ -153,7 +168,7 @@ flush_ready(pool *p)
         if (s->failed) {
             fprintf(stderr, "%s: %s: page %zu: %s\n", CLI_NAME, file,
                     s->page + 1, s->message);
-            p->status = CLI_EXIT_INPUT;
+            raise_status(&p->status, CLI_EXIT_INPUT);
             p->failed_pages++;
         } else {
             if (p->set->out_dir != NULL) {
@@ -161,21 +176,25 @@ flush_ready(pool *p)
                                p->stems[s->file], s->page + 1);
                 size_t len = strlen(s->out.json);
                 s->out.json[len] = '\n'; /* replaces the NUL; not a string */
-                if (write_atomic(p->set->out_dir, name, s->out.json,
-                                 len + 1) != 0) {
+                if (write_atomic(p->set->out_dir, name, s->out.json, len + 1) !=
+                    0) {
                     fprintf(stderr, "%s: cannot write %s/%s: %s\n", CLI_NAME,
                             p->set->out_dir, name, strerror(errno));
-                    p->status = CLI_EXIT_INPUT;
+                    raise_status(&p->status, CLI_EXIT_INPUT);
                 }
                 s->out.json[len] = '\0';
-            } else {
-                fputs(s->out.json, stdout);
-                fputc('\n', stdout);
-                (void)fflush(stdout);
+            } else if (fputs(s->out.json, stdout) == EOF ||
+                       fputc('\n', stdout) == EOF || fflush(stdout) != 0) {
+                if (!p->write_failed)
+                    fprintf(stderr, "%s: cannot write records: %s\n", CLI_NAME,
+                            strerror(errno));
+                p->write_failed = 1;
+                raise_status(&p->status, CLI_EXIT_FAILURE);
             }
             if (p->set->summary)
-                fprintf(stderr, "  %-40s p%-3zu %3zu/%zu fields filled, %3zu "
-                                "flagged%s  %.2f s\n",
+                fprintf(stderr,
+                        "  %-40s p%-3zu %3zu/%zu fields filled, %3zu "
+                        "flagged%s  %.2f s\n",
                         file, s->page + 1, s->out.filled, s->out.nfields,
                         s->out.flagged, s->out.review ? ", needs review" : "",
                         s->out.seconds);
@@ -232,11 +251,11 @@ worker_main(void *arg)
         pthread_mutex_unlock(&p->lock);
 
         cs_error_clear(&err);
-        rc = engine_ok ? pipeline_run_page(&out, eng, p->cat, p->set->form,
-                                           j.ref->doc, j.page,
-                                           p->files[j.ref->file],
-                                           p->set->overlay_dir != NULL, &err)
-                       : CS_EOCR;
+        rc = engine_ok
+                 ? pipeline_run_page(&out, eng, p->cat, p->set->form,
+                                     j.ref->doc, j.page, p->files[j.ref->file],
+                                     p->set->overlay_dir != NULL, &err)
+                 : CS_EOCR;
         if (!engine_ok)
             memset(&out, 0, sizeof(out));
         if (rc == CS_OK && p->set->overlay_dir != NULL)
@@ -434,7 +453,7 @@ cmd_extract(const cli_command *cmd, int argc, char **argv)
                     ref == NULL ? "out of memory" : err.message);
             free(ref);
             pthread_mutex_lock(&p.lock);
-            p.status = CLI_EXIT_INPUT;
+            raise_status(&p.status, CLI_EXIT_INPUT);
             pthread_mutex_unlock(&p.lock);
             continue;
         }
@@ -450,7 +469,7 @@ cmd_extract(const cli_command *cmd, int argc, char **argv)
                 fprintf(stderr, "%s: %s: out of memory; stopping here\n",
                         CLI_NAME, p.files[i]);
                 pthread_mutex_lock(&p.lock);
-                p.status = CLI_EXIT_INPUT;
+                raise_status(&p.status, CLI_EXIT_INPUT);
                 ref->remaining -= npages - pg;
                 if (ref->remaining == 0) {
                     intake_doc_free(ref->doc);

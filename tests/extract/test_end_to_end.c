@@ -1,0 +1,599 @@
+/*
+ * test_end_to_end.c: intake -> ocr -> extract on whole scans with ground
+ * truth (samples/scans/ and tests/fixtures/, truth format in
+ * samples/README.md), and on black-and-white pages made from the color
+ * sample with its data printed off the grid. Per page: every field
+ * present, at least 95% of the filled fields exact (90% off the grid), no
+ * wrong value left unflagged, every deliberately wrong value (truth
+ * "errors") flagged on its field with its reason, and a record that
+ * parses with the documented keys. One Tesseract engine and one catalog
+ * for the file (group fixture).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <leptonica/allheaders.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "extract/extract.h"
+#include "intake/intake.h"
+#include "ocr/ocr.h"
+
+#define SAMPLES CS_SOURCE_DIR "/samples/scans/"
+#define FIXTURES CS_SOURCE_DIR "/tests/fixtures/"
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Share of the fields with a non-empty truth that must read exactly: on
+ * the samples, and on pages made off the grid on purpose (for these the
+ * point is that nothing wrong goes unflagged). */
+#define MIN_EXACT 0.95
+#define MIN_EXACT_REPRINT 0.90
+/* Data printed onto its box's bottom rule loses the strokes the rule
+ * covered; those fields must come out flagged (asserted for every case),
+ * and most must still read right. */
+#define MIN_EXACT_ON_RULE 0.70
+
+static struct {
+    ocr_engine *eng;
+    extract_catalog *cat;
+    struct tm today; /* 2026-01-01: "not in the future" is judged by it */
+    PIX *form_ink;   /* the blank reference form's ink, 1 bpp */
+} fx;
+
+/* The blank form's ink, thresholded as template.c does for its labels. */
+static PIX *
+load_form_ink(void)
+{
+    PIX *pixs = pixRead(CS_FORMS_DIR "/cms1500-0212-blank-300dpi.png");
+    PIX *green = pixs != NULL && pixGetDepth(pixs) == 32
+                     ? pixGetRGBComponent(pixs, COLOR_GREEN)
+                     : NULL;
+    PIX *pixd = green != NULL ? pixThresholdToBinary(green, 160) : NULL;
+
+    pixDestroy(&pixs);
+    pixDestroy(&green);
+    return pixd;
+}
+
+static int
+group_setup(void **state)
+{
+    cs_error err = CS_ERROR_INIT;
+
+    (void)state;
+    (void)setMsgSeverity(L_SEVERITY_NONE);
+    memset(&fx.today, 0, sizeof(fx.today));
+    fx.today.tm_year = 2026 - 1900;
+    fx.today.tm_mon = 0;
+    fx.today.tm_mday = 1;
+    if (ocr_global_init(&err) != CS_OK ||
+        ocr_engine_new(&fx.eng, NULL, &err) != CS_OK ||
+        extract_catalog_load(&fx.cat, CS_FORMS_DIR, &err) != CS_OK) {
+        print_error("setup: %s\n", err.message);
+        return -1;
+    }
+    fx.form_ink = load_form_ink();
+    return fx.form_ink != NULL ? 0 : -1;
+}
+
+static int
+group_teardown(void **state)
+{
+    (void)state;
+    ocr_engine_free(fx.eng);
+    extract_catalog_free(fx.cat);
+    pixDestroy(&fx.form_ink);
+    return 0;
+}
+
+/* Resources of the running test, freed by scratch_free after it, passed
+ * or failed (a failed assertion leaves the test by longjmp). */
+static struct scratch {
+    json_t *truth, *rec;
+    intake_doc *doc;
+    intake_page page;
+    ocr_page *prepared;
+    extract_result *res;
+    PIX *overlay;
+    char *text;
+} s;
+
+/* Frees what one page needed. */
+static void
+scratch_free_page(void)
+{
+    intake_page_clear(&s.page);
+    ocr_page_free(s.prepared);
+    s.prepared = NULL;
+    extract_result_free(s.res);
+    s.res = NULL;
+    pixDestroy(&s.overlay);
+    json_decref(s.rec);
+    s.rec = NULL;
+    free(s.text);
+    s.text = NULL;
+}
+
+static int
+scratch_free(void **state)
+{
+    (void)state;
+    scratch_free_page();
+    json_decref(s.truth);
+    intake_doc_free(s.doc);
+    memset(&s, 0, sizeof(s));
+    return 0;
+}
+
+/* ---- Pages with ground truth ---------------------------------------- */
+
+typedef enum {
+    MAKE_AS_IS = 0, /* the scan as it is */
+    MAKE_REPRINT_BW /* black-and-white, data moved against the form */
+} make_kind;
+
+struct page_case {
+    const char *name;
+    const char *dir;  /* SAMPLES or FIXTURES */
+    const char *file; /* the scan; its truth is STEM.truth.json */
+    make_kind make;
+    double print_x, print_y; /* MAKE_REPRINT_BW: the printer's offset from
+                                the grid to give the data, pixels */
+    int identify;            /* 1: let the catalog pick the form */
+};
+
+static const struct page_case page_cases[] = {
+    {"sample_color300", SAMPLES, "claim0001_color300.png", MAKE_AS_IS, 0, 0, 0},
+    {"sample_bw300", SAMPLES, "claim0001_bw300.tif", MAKE_AS_IS, 0, 0, 0},
+    {"sample_dropout300", SAMPLES, "claim0001_dropout300.tif", MAKE_AS_IS, 0, 0,
+     0},
+    /* deliberately wrong values */
+    {"fixture_planted_npi_check_digit", FIXTURES, "claim0006_dropout300.tif",
+     MAKE_AS_IS, 0, 0, 0},
+    {"fixture_planted_total_mismatch_identified", FIXTURES,
+     "claim0033_dropout300.tif", MAKE_AS_IS, 0, 0, 1},
+    /* The color sample's claim as a black-and-white scan, its data printed
+     * off the grid within what real printers do (spec: up to about half a
+     * character, 15 x 25 px): low data touches its box's bottom rule. */
+    {"reprint_bw_on_grid", SAMPLES, "claim0001_color300.png", MAKE_REPRINT_BW,
+     0, 0, 0},
+    {"reprint_bw_10px_high", SAMPLES, "claim0001_color300.png", MAKE_REPRINT_BW,
+     0, -10, 0},
+    {"reprint_bw_5px_low", SAMPLES, "claim0001_color300.png", MAKE_REPRINT_BW,
+     0, 5, 0},
+    {"reprint_bw_10px_low", SAMPLES, "claim0001_color300.png", MAKE_REPRINT_BW,
+     0, 10, 0},
+    {"reprint_bw_12px_right", SAMPLES, "claim0001_color300.png",
+     MAKE_REPRINT_BW, 12, 0, 0},
+    {"reprint_bw_12px_left", SAMPLES, "claim0001_color300.png", MAKE_REPRINT_BW,
+     -12, 0, 0},
+};
+
+/* Reads DIR/STEM.truth.json for the scan DIR/FILE. */
+static json_t *
+load_truth(const char *dir, const char *file)
+{
+    char path[512];
+    const char *dot = strrchr(file, '.');
+    json_error_t jerr;
+    json_t *root;
+
+    (void)snprintf(path, sizeof(path), "%s%.*s.truth.json", dir,
+                   (int)(dot != NULL ? dot - file : (long)strlen(file)), file);
+    root = json_load_file(path, 0, &jerr);
+    if (root == NULL)
+        print_error("%s: %s\n", path, jerr.text);
+    return root;
+}
+
+/* The truth's "errors" of page i: the page's own list, or for a
+ * one-page file without it the top-level list (older files). */
+static const json_t *
+truth_errors(const json_t *truth, const json_t *tpage)
+{
+    const json_t *errs = json_object_get(tpage, "errors");
+
+    if (errs == NULL && json_array_size(json_object_get(truth, "pages")) == 1)
+        errs = json_object_get(truth, "errors");
+    return errs;
+}
+
+/*
+ * A black-and-white scan of a color scan's claim whose data was printed
+ * (print_x, print_y) pixels off the grid: the blank reference form's ink
+ * (where the color samples have their form: they register at identity)
+ * under the color scan's black data ink (dark even in the red channel),
+ * moved by the difference to the offset the color scan was printed with.
+ */
+static PIX *
+make_reprint(PIX *color, const json_t *truth, double print_x, double print_y)
+{
+    const json_t *off = json_object_get(
+        json_array_get(json_object_get(json_object_get(truth, "meta"), "print"),
+                       0),
+        "offset");
+    double ox = json_number_value(json_array_get(off, 0));
+    double oy = json_number_value(json_array_get(off, 1));
+    int dx = (int)lround(print_x - ox), dy = (int)lround(print_y - oy);
+    PIX *red = NULL, *data = NULL, *moved = NULL, *out = NULL;
+
+    if (!json_is_array(off) || pixGetDepth(color) != 32 ||
+        pixGetWidth(color) != pixGetWidth(fx.form_ink) ||
+        pixGetHeight(color) != pixGetHeight(fx.form_ink))
+        return NULL;
+    red = pixGetRGBComponent(color, COLOR_RED);
+    data = red != NULL ? pixThresholdToBinary(red, 110) : NULL;
+    moved = data != NULL ? pixTranslate(NULL, data, dx, dy, L_BRING_IN_WHITE)
+                         : NULL;
+    out = moved != NULL ? pixOr(NULL, fx.form_ink, moved) : NULL;
+    if (out != NULL)
+        pixSetResolution(out, 300, 300);
+    pixDestroy(&red);
+    pixDestroy(&data);
+    pixDestroy(&moved);
+    return out;
+}
+
+/* Appends id to a bounded, comma-separated list. */
+static void
+list_add(char *list, size_t size, const char *id)
+{
+    size_t len = strlen(list);
+
+    (void)snprintf(list + len, size - len, "%s%s", len > 0 ? ", " : "", id);
+}
+
+static int
+has_reason(const extract_field *f, const char *reason)
+{
+    for (size_t i = 0; i < f->nreasons; i++)
+        if (strcmp(f->reasons[i], reason) == 0)
+            return 1;
+    return 0;
+}
+
+/* The record of res parses and has the documented keys and types, and
+ * says what res says. */
+static void
+check_record(const extract_result *res, const char *source, int page_no,
+             const char *sha256)
+{
+    cs_error err = CS_ERROR_INIT;
+    json_error_t jerr;
+    json_t *rec, *fields;
+    static const char *const keys[] = {
+        "source", "page",         "sha256",
+        "form",   "skew_degrees", "registration_error",
+        "fields", "review",       "reasons"};
+
+    free(s.text);
+    s.text = NULL;
+    json_decref(s.rec);
+    s.rec = NULL;
+    assert_int_equal(
+        extract_record_json(&s.text, res, source, page_no, sha256, &err),
+        CS_OK);
+    assert_non_null(s.text);
+    assert_null(strchr(s.text, '\n')); /* one line */
+    rec = s.rec = json_loads(s.text, 0, &jerr);
+    if (rec == NULL)
+        print_error("record does not parse: %s\n", jerr.text);
+    assert_non_null(rec);
+    for (size_t i = 0; i < COUNT(keys); i++) {
+        if (json_object_get(rec, keys[i]) == NULL)
+            print_error("record lacks \"%s\"\n", keys[i]);
+        assert_non_null(json_object_get(rec, keys[i]));
+    }
+    assert_string_equal(json_string_value(json_object_get(rec, "source")),
+                        source);
+    assert_int_equal(json_integer_value(json_object_get(rec, "page")), page_no);
+    assert_string_equal(json_string_value(json_object_get(rec, "sha256")),
+                        sha256);
+    assert_true(json_is_number(json_object_get(rec, "skew_degrees")));
+    assert_true(json_is_number(json_object_get(rec, "registration_error")));
+    assert_true(json_is_boolean(json_object_get(rec, "review")));
+    assert_int_equal(json_is_true(json_object_get(rec, "review")),
+                     res->review != 0);
+    assert_true(json_is_array(json_object_get(rec, "reasons")));
+    if (res->form != NULL)
+        assert_string_equal(json_string_value(json_object_get(rec, "form")),
+                            extract_template_name(res->form));
+    else
+        assert_true(json_is_null(json_object_get(rec, "form")));
+    fields = json_object_get(rec, "fields");
+    assert_true(json_is_object(fields));
+    assert_int_equal(json_object_size(fields), res->nfields);
+    for (size_t i = 0; i < res->nfields; i++) {
+        const extract_field *f = &res->fields[i];
+        json_t *jf = json_object_get(fields, f->id);
+        json_t *reasons = json_object_get(jf, "reasons");
+        if (jf == NULL)
+            print_error("record lacks field %s\n", f->id);
+        assert_non_null(jf);
+        assert_string_equal(json_string_value(json_object_get(jf, "value")),
+                            f->value);
+        assert_true(json_is_number(json_object_get(jf, "confidence")));
+        assert_true(json_is_boolean(json_object_get(jf, "review")));
+        assert_int_equal(json_is_true(json_object_get(jf, "review")),
+                         f->review != 0);
+        assert_true(json_is_array(reasons));
+        assert_int_equal(json_array_size(reasons), f->nreasons);
+        for (size_t k = 0; k < f->nreasons; k++)
+            assert_string_equal(json_string_value(json_array_get(reasons, k)),
+                                f->reasons[k]);
+    }
+}
+
+/* Compares one page's result with its truth page. */
+static void
+check_against_truth(const extract_result *res, const json_t *truth,
+                    const json_t *tpage, double min_exact, const char *what)
+{
+    const json_t *tfields = json_object_get(tpage, "fields");
+    const json_t *errs = truth_errors(truth, tpage);
+    const char *id;
+    json_t *tv;
+    size_t filled = 0, exact = 0, i;
+    char missing[2048] = "", silent[2048] = "", inexact[2048] = "";
+    json_t *e;
+
+    assert_true(json_object_size(tfields) > 0);
+    assert_non_null(res->form);
+    assert_string_equal(extract_template_name(res->form),
+                        json_string_value(json_object_get(tpage, "form")));
+    assert_int_not_equal(res->reg.method, EXTRACT_REG_NONE);
+    json_object_foreach((json_t *)tfields, id, tv)
+    {
+        const char *want = json_string_value(tv);
+        const extract_field *f = extract_result_field(res, id);
+        if (f == NULL) {
+            list_add(missing, sizeof(missing), id);
+            continue;
+        }
+        if (want == NULL)
+            want = "";
+        if (want[0] != '\0') {
+            filled++;
+            if (strcmp(f->value, want) == 0)
+                exact++;
+            else
+                list_add(inexact, sizeof(inexact), id);
+        }
+        if (strcmp(f->value, want) != 0 && !f->review)
+            list_add(silent, sizeof(silent), id);
+    }
+    print_message("%s: %zu of %zu filled fields exact%s%s\n", what, exact,
+                  filled, inexact[0] != '\0' ? "; not: " : "", inexact);
+    if (missing[0] != '\0')
+        print_error("%s: fields missing from the result: %s\n", what, missing);
+    assert_string_equal(missing, "");
+    if (silent[0] != '\0')
+        print_error("%s: wrong and NOT flagged for review: %s\n", what, silent);
+    assert_string_equal(silent, "");
+    assert_true(filled > 0);
+    if ((double)exact < min_exact * (double)filled)
+        print_error("%s: fewer than %.0f%% exact\n", what, 100 * min_exact);
+    assert_true((double)exact >= min_exact * (double)filled);
+
+    /* Deliberately wrong values are flagged on their field, with their
+     * reason ("npi_check_digit:billing_provider_npi"). */
+    json_array_foreach((json_t *)errs, i, e)
+    {
+        const char *spec = json_string_value(e);
+        const char *colon = spec != NULL ? strchr(spec, ':') : NULL;
+        char reason[64];
+        const extract_field *f;
+        assert_non_null(colon);
+        assert_true((size_t)(colon - spec) < sizeof(reason));
+        memcpy(reason, spec, (size_t)(colon - spec));
+        reason[colon - spec] = '\0';
+        f = extract_result_field(res, colon + 1);
+        assert_non_null(f);
+        if (!f->review || !has_reason(f, reason))
+            print_error("%s: planted %s not flagged on its field (review "
+                        "%d, %zu reasons)\n",
+                        what, spec, f->review, f->nreasons);
+        assert_true(f->review);
+        assert_true(has_reason(f, reason));
+        assert_true(res->review);
+    }
+}
+
+static void
+test_page_case(void **state)
+{
+    const struct page_case *c = *state;
+    const json_t *tpages;
+    cs_error err = CS_ERROR_INIT;
+    char path[512];
+    size_t npages;
+
+    s.truth = load_truth(c->dir, c->file);
+    assert_non_null(s.truth);
+    tpages = json_object_get(s.truth, "pages");
+    (void)snprintf(path, sizeof(path), "%s%s", c->dir, c->file);
+    if (intake_doc_open(&s.doc, path, NULL, &err) != CS_OK)
+        print_error("%s: %s\n", c->file, err.message);
+    assert_non_null(s.doc);
+    npages = intake_doc_page_count(s.doc);
+    assert_int_equal(npages, json_array_size(tpages));
+    for (size_t i = 0; i < npages; i++) {
+        const json_t *tpage = json_array_get(tpages, i);
+        extract_options opts = EXTRACT_OPTIONS_INIT;
+        char what[128];
+
+        (void)snprintf(what, sizeof(what), "%s page %zu", c->file, i + 1);
+        assert_int_equal(json_integer_value(json_object_get(tpage, "page")),
+                         (json_int_t)i + 1);
+        assert_int_equal(intake_doc_page_load(&s.page, s.doc, i, &err), CS_OK);
+        if (c->make == MAKE_REPRINT_BW) {
+            PIX *bw = make_reprint(s.page.pix, s.truth, c->print_x, c->print_y);
+            assert_non_null(bw);
+            pixDestroy(&s.page.pix);
+            s.page.pix = bw;
+        }
+        assert_int_equal(ocr_page_prepare(&s.prepared, &s.page, NULL, &err),
+                         CS_OK);
+        intake_page_clear(&s.page);
+        opts.form = c->identify ? NULL : "cms1500";
+        opts.today = &fx.today;
+        if (extract_page_run(&s.res, fx.eng, s.prepared, fx.cat, &opts, &err) !=
+            CS_OK)
+            print_error("%s: %s\n", what, err.message);
+        assert_non_null(s.res);
+        assert_int_equal(s.res->nfields, 129);
+        check_against_truth(
+            s.res, s.truth, tpage,
+            c->make == MAKE_AS_IS
+                ? MIN_EXACT
+                : (c->print_y >= 10 ? MIN_EXACT_ON_RULE : MIN_EXACT_REPRINT),
+            what);
+        check_record(s.res, path, (int)i + 1, intake_doc_sha256(s.doc));
+        /* The overlay is the page in color, of its size. */
+        assert_int_equal(
+            extract_overlay_render(&s.overlay, s.res, s.prepared, &err), CS_OK);
+        assert_int_equal(pixGetDepth(s.overlay), 32);
+        assert_int_equal(pixGetWidth(s.overlay), pixGetWidth(s.prepared->gray));
+        assert_int_equal(pixGetHeight(s.overlay),
+                         pixGetHeight(s.prepared->gray));
+        scratch_free_page();
+    }
+}
+
+/* ---- Pages that fit no template ------------------------------------- */
+
+/* Prepares a page without ink into s.prepared. */
+static void
+blank_page(void)
+{
+    cs_error err = CS_ERROR_INIT;
+
+    s.page.pix = pixCreate(2550, 3300, 1);
+    s.page.number = 1;
+    s.page.xres = s.page.yres = 300;
+    assert_non_null(s.page.pix);
+    assert_int_equal(ocr_page_prepare(&s.prepared, &s.page, NULL, &err), CS_OK);
+}
+
+/* Identifying a blank page finds no form: a result all the same, flagged
+ * "form_unknown", whose record says "form": null. */
+static void
+test_blank_page_identified(void **state)
+{
+    extract_options opts = EXTRACT_OPTIONS_INIT;
+    cs_error err = CS_ERROR_INIT;
+
+    (void)state;
+    blank_page();
+    opts.today = &fx.today;
+    assert_int_equal(
+        extract_page_run(&s.res, fx.eng, s.prepared, fx.cat, &opts, &err),
+        CS_OK);
+    assert_non_null(s.res);
+    assert_null(s.res->form);
+    assert_int_equal(s.res->nfields, 0);
+    assert_true(s.res->review);
+    assert_int_equal(s.res->nreasons, 1);
+    assert_string_equal(s.res->reasons[0], "form_unknown");
+    check_record(s.res, "blank.png", 1, "0123456789abcdef");
+}
+
+/* Read as cms1500, a blank page does not register: every field is empty
+ * and flagged, and so is the page. */
+static void
+test_blank_page_as_cms1500(void **state)
+{
+    extract_options opts = EXTRACT_OPTIONS_INIT;
+    cs_error err = CS_ERROR_INIT;
+
+    (void)state;
+    blank_page();
+    opts.form = "cms1500";
+    opts.today = &fx.today;
+    assert_int_equal(
+        extract_page_run(&s.res, fx.eng, s.prepared, fx.cat, &opts, &err),
+        CS_OK);
+    assert_non_null(s.res->form);
+    assert_int_equal(s.res->reg.method, EXTRACT_REG_NONE);
+    assert_int_equal(s.res->nfields, 129);
+    assert_true(s.res->review);
+    assert_string_equal(s.res->reasons[0], "not_registered");
+    for (size_t i = 0; i < s.res->nfields; i++) {
+        assert_string_equal(s.res->fields[i].value, "");
+        assert_true(s.res->fields[i].review);
+        assert_true(has_reason(&s.res->fields[i], "not_registered"));
+    }
+    check_record(s.res, "blank.png", 1, "0123456789abcdef");
+}
+
+static void
+test_unknown_form_name(void **state)
+{
+    extract_options opts = EXTRACT_OPTIONS_INIT;
+    extract_result *const poison = (extract_result *)&s;
+    extract_result *res = poison; /* *out must be reset */
+    cs_error err = CS_ERROR_INIT;
+    cs_status rc;
+
+    (void)state;
+    blank_page();
+    opts.form = "cms1450";
+    rc = extract_page_run(&res, fx.eng, s.prepared, fx.cat, &opts, &err);
+    assert_ptr_not_equal(res, poison);
+    s.res = res;
+    assert_int_equal(rc, CS_EINVAL);
+    assert_null(s.res);
+    assert_non_null(strstr(err.message, "cms1450"));
+    assert_int_equal(
+        extract_page_run(&s.res, NULL, s.prepared, fx.cat, NULL, &err),
+        CS_EINVAL);
+    assert_int_equal(extract_page_run(&s.res, fx.eng, NULL, fx.cat, NULL, &err),
+                     CS_EINVAL);
+    assert_int_equal(
+        extract_page_run(&s.res, fx.eng, s.prepared, NULL, NULL, &err),
+        CS_EINVAL);
+    extract_result_free(NULL);
+}
+
+#define N_TESTS (COUNT(page_cases) + 3)
+
+/* Appends one test per row of a case table whose rows start with .name. */
+#define ADD_ROWS(table, func)                                                  \
+    for (size_t i = 0; i < COUNT(table); i++)                                  \
+        tests[n++] = (struct CMUnitTest)                                       \
+        {                                                                      \
+            .name = (table)[i].name, .test_func = (func),                      \
+            .teardown_func = scratch_free,                                     \
+            .initial_state = (void *)&(table)[i]                               \
+        }
+
+#define ADD_TEST(test_name, func)                                              \
+    tests[n++] = (struct CMUnitTest)                                           \
+    {                                                                          \
+        .name = (test_name), .test_func = (func),                              \
+        .teardown_func = scratch_free                                          \
+    }
+
+int
+main(void)
+{
+    static struct CMUnitTest tests[N_TESTS];
+    size_t n = 0;
+
+    ADD_ROWS(page_cases, test_page_case);
+    ADD_TEST("blank_page_identified", test_blank_page_identified);
+    ADD_TEST("blank_page_as_cms1500", test_blank_page_as_cms1500);
+    ADD_TEST("unknown_form_name", test_unknown_form_name);
+    if (n != N_TESTS)
+        return 1; /* the table of tests is out of step with N_TESTS */
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

@@ -1,0 +1,671 @@
+/*
+ * test_page.c: the ocr stage. ocr_page_prepare on committed sample pages
+ * transformed with Leptonica (rotated, converted, scaled): skew measured
+ * and corrected, scan kind, red-form dropout, scaling to the working
+ * resolution; and the Tesseract engine reading a rectangle. The samples
+ * are decoded once and one engine is shared (group fixture).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <leptonica/allheaders.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intake/intake.h"
+#include "ocr/ocr.h"
+
+#define SAMPLES CS_SOURCE_DIR "/samples/scans/"
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define DEG2RAD (3.14159265358979 / 180.0)
+
+/* The decoded samples (same claim, different scans) and one engine. */
+typedef enum { SRC_COLOR = 0, SRC_BW, SRC_DROPOUT, SRC_GRAY, NSRC } source;
+
+static const char *const source_files[NSRC] = {
+    "claim0001_color300.png", "claim0001_bw300.tif", "claim0001_dropout300.tif",
+    "claim0001_gray300.png"};
+
+static struct {
+    PIX *pix[NSRC];
+    float skew0[NSRC];   /* skew measured on the untouched page */
+    l_int32 data0[NSRC]; /* data ink of the untouched page */
+    ocr_engine *eng;
+    char patient_name[64]; /* from the truth file */
+} fx;
+
+static l_int32
+count_on(PIX *pix)
+{
+    l_int32 n = -1;
+
+    (void)pixCountPixels(pix, &n, NULL);
+    return n;
+}
+
+static l_int32
+count_in_rect(PIX *pix, int x, int y, int w, int h)
+{
+    BOX *b = boxCreate(x, y, w, h);
+    l_int32 n = -1;
+
+    (void)pixCountPixelsInRect(pix, b, &n, NULL);
+    boxDestroy(&b);
+    return n;
+}
+
+/* Prepares pix as a page of res dpi; NULL on failure (printed). */
+static ocr_page *
+prepare(PIX *pix, int res, const ocr_prepare_options *opts)
+{
+    intake_page in = {pix, 1, res, res, 0};
+    ocr_page *page = NULL;
+    cs_error err = CS_ERROR_INIT;
+
+    if (ocr_page_prepare(&page, &in, opts, &err) != CS_OK)
+        print_error("ocr_page_prepare: %s\n", err.message);
+    return page;
+}
+
+static int
+load_sample(PIX **out, const char *file)
+{
+    char path[512];
+    intake_doc *doc = NULL;
+    intake_page page;
+    cs_error err = CS_ERROR_INIT;
+
+    (void)snprintf(path, sizeof(path), "%s%s", SAMPLES, file);
+    if (intake_doc_open(&doc, path, NULL, &err) != CS_OK ||
+        intake_doc_page_load(&page, doc, 0, &err) != CS_OK) {
+        print_error("%s: %s\n", file, err.message);
+        intake_doc_free(doc);
+        return -1;
+    }
+    intake_doc_free(doc);
+    if (page.xres != 300 || page.yres != 300) {
+        intake_page_clear(&page);
+        return -1;
+    }
+    *out = page.pix; /* ours now */
+    return 0;
+}
+
+static int
+load_patient_name(void)
+{
+    json_error_t jerr;
+    json_t *root =
+        json_load_file(SAMPLES "claim0001_bw300.truth.json", 0, &jerr);
+    const char *v = json_string_value(json_object_get(
+        json_object_get(json_array_get(json_object_get(root, "pages"), 0),
+                        "fields"),
+        "patient_name"));
+    int rc = v != NULL && v[0] != '\0' && strlen(v) < sizeof(fx.patient_name)
+                 ? 0
+                 : -1;
+
+    if (rc == 0)
+        memcpy(fx.patient_name, v, strlen(v) + 1);
+    json_decref(root);
+    return rc;
+}
+
+static int
+group_setup(void **state)
+{
+    cs_error err = CS_ERROR_INIT;
+
+    (void)state;
+    (void)setMsgSeverity(L_SEVERITY_NONE);
+    for (int i = 0; i < NSRC; i++) {
+        ocr_page *page;
+        if (load_sample(&fx.pix[i], source_files[i]) != 0)
+            return -1;
+        page = prepare(fx.pix[i], 300, NULL);
+        if (page == NULL)
+            return -1;
+        fx.skew0[i] = page->skew_degrees;
+        fx.data0[i] = count_on(page->data);
+        ocr_page_free(page);
+    }
+    if (load_patient_name() != 0)
+        return -1;
+    if (ocr_global_init(&err) != CS_OK ||
+        ocr_engine_new(&fx.eng, NULL, &err) != CS_OK) {
+        print_error("engine: %s\n", err.message);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+    (void)state;
+    for (int i = 0; i < NSRC; i++)
+        pixDestroy(&fx.pix[i]);
+    ocr_engine_free(fx.eng);
+    fx.eng = NULL;
+    return 0;
+}
+
+/* Resources of the running test, freed by scratch_free after it, passed
+ * or failed (a failed assertion leaves the test by longjmp). */
+static struct scratch {
+    PIX *pix, *pix2;
+    ocr_page *page;
+    ocr_text *text;
+} s;
+
+static int
+scratch_free(void **state)
+{
+    (void)state;
+    if (fx.eng != NULL)
+        (void)ocr_engine_set_page(fx.eng, NULL, NULL);
+    pixDestroy(&s.pix);
+    pixDestroy(&s.pix2);
+    ocr_page_free(s.page);
+    free(s.text);
+    memset(&s, 0, sizeof(s));
+    return 0;
+}
+
+/* ---- Skew ------------------------------------------------------------ */
+
+struct skew_case {
+    const char *name;
+    source src;
+    float degrees; /* the page is turned by this (pixRotate's sense) */
+};
+
+static const struct skew_case skew_cases[] = {
+    {"skew_bw_minus_4_0", SRC_BW, -4.0f},
+    {"skew_bw_minus_1_5", SRC_BW, -1.5f},
+    {"skew_bw_plus_0_7", SRC_BW, 0.7f},
+    {"skew_bw_plus_3_0", SRC_BW, 3.0f},
+    {"skew_color_minus_4_0", SRC_COLOR, -4.0f},
+    {"skew_color_minus_1_5", SRC_COLOR, -1.5f},
+    {"skew_color_plus_0_7", SRC_COLOR, 0.7f},
+    {"skew_color_plus_3_0", SRC_COLOR, 3.0f},
+};
+
+/*
+ * Leptonica's convention, which ocr_page_prepare keeps: skew_degrees is
+ * the angle to rotate the page by (pixRotate's sense) to straighten it.
+ * A page turned by +a therefore measures about -a, and after deskewing
+ * its ink measures as straight as the untouched page.
+ */
+static void
+test_skew_case(void **state)
+{
+    const struct skew_case *c = *state;
+    PIX *pixs = fx.pix[c->src];
+    int type = pixGetDepth(pixs) == 1 ? L_ROTATE_SAMPLING : L_ROTATE_AREA_MAP;
+    l_float32 after = 99.0f, conf = 0.0f;
+    float want = fx.skew0[c->src] - c->degrees;
+
+    s.pix = pixRotate(pixs, (l_float32)(c->degrees * DEG2RAD), type,
+                      L_BRING_IN_WHITE, 0, 0);
+    assert_non_null(s.pix);
+    s.page = prepare(s.pix, 300, NULL);
+    assert_non_null(s.page);
+    if (fabsf(s.page->skew_degrees - want) > 0.2f)
+        print_error("turned by %.2f: measured %.3f, want %.3f\n", c->degrees,
+                    s.page->skew_degrees, want);
+    assert_true(fabsf(s.page->skew_degrees - want) <= 0.2f);
+    assert_int_equal(s.page->deskewed, 1);
+    assert_true(s.page->skew_confidence >= 3.0f);
+    /* The images keep the page's size. */
+    assert_int_equal(pixGetWidth(s.page->gray), pixGetWidth(pixs));
+    assert_int_equal(pixGetHeight(s.page->gray), pixGetHeight(pixs));
+    assert_int_equal(pixGetWidth(s.page->ink), pixGetWidth(pixs));
+    assert_int_equal(pixGetWidth(s.page->data), pixGetWidth(pixs));
+    /* The ink really was straightened (not only measured). */
+    assert_int_equal(pixFindSkew(s.page->ink, &after, &conf), 0);
+    if (fabsf(after - fx.skew0[c->src]) > 0.2f)
+        print_error("after deskew the ink measures %.3f\n", after);
+    assert_true(fabsf(after - fx.skew0[c->src]) <= 0.2f);
+}
+
+/* A straight page is measured, not rotated. */
+static void
+test_skew_straight_not_rotated(void **state)
+{
+    (void)state;
+    s.page = prepare(fx.pix[SRC_BW], 300, NULL);
+    assert_non_null(s.page);
+    assert_true(fabsf(s.page->skew_degrees) < 0.05f);
+    assert_int_equal(s.page->deskewed, 0);
+}
+
+/* Below the confidence asked for, the page is left as it is. */
+static void
+test_skew_low_confidence_not_rotated(void **state)
+{
+    ocr_prepare_options opts = OCR_PREPARE_OPTIONS_INIT;
+
+    (void)state;
+    s.pix = pixRotate(fx.pix[SRC_BW], (l_float32)(2.0 * DEG2RAD),
+                      L_ROTATE_SAMPLING, L_BRING_IN_WHITE, 0, 0);
+    assert_non_null(s.pix);
+    opts.min_skew_confidence = 1000.0f;
+    s.page = prepare(s.pix, 300, &opts);
+    assert_non_null(s.page);
+    assert_true(fabsf(s.page->skew_degrees + 2.0f) <= 0.2f);
+    assert_int_equal(s.page->deskewed, 0);
+}
+
+/* ---- Scan kind -------------------------------------------------------- */
+
+typedef enum {
+    MAKE_AS_IS = 0,   /* the sample itself */
+    MAKE_LUMINANCE,   /* 8-bpp gray from the color sample */
+    MAKE_GRAY_AS_RGB, /* that gray stored as 32-bpp RGB */
+} make_kind;
+
+struct kind_case {
+    const char *name;
+    source src;
+    make_kind make;
+    ocr_scan_kind kind;
+};
+
+static const struct kind_case kind_cases[] = {
+    {"kind_color_sample", SRC_COLOR, MAKE_AS_IS, OCR_SCAN_COLOR},
+    {"kind_bw_sample", SRC_BW, MAKE_AS_IS, OCR_SCAN_BW},
+    {"kind_dropout_sample", SRC_DROPOUT, MAKE_AS_IS, OCR_SCAN_BW},
+    {"kind_gray_sample", SRC_GRAY, MAKE_AS_IS, OCR_SCAN_GRAY},
+    {"kind_gray_from_color", SRC_COLOR, MAKE_LUMINANCE, OCR_SCAN_GRAY},
+    {"kind_gray_stored_as_rgb", SRC_COLOR, MAKE_GRAY_AS_RGB, OCR_SCAN_GRAY},
+};
+
+static PIX *
+make_variant(source src, make_kind make)
+{
+    PIX *lum, *pixd;
+
+    if (make == MAKE_AS_IS)
+        return pixClone(fx.pix[src]);
+    lum = pixConvertRGBToLuminance(fx.pix[src]);
+    if (make == MAKE_LUMINANCE || lum == NULL)
+        return lum;
+    pixd = pixConvertTo32(lum);
+    pixDestroy(&lum);
+    return pixd;
+}
+
+static void
+test_kind_case(void **state)
+{
+    const struct kind_case *c = *state;
+
+    s.pix = make_variant(c->src, c->make);
+    assert_non_null(s.pix);
+    s.page = prepare(s.pix, 300, NULL);
+    assert_non_null(s.page);
+    assert_int_equal(s.page->kind, c->kind);
+    assert_int_equal(pixGetDepth(s.page->gray), 8);
+    assert_int_equal(pixGetDepth(s.page->ink), 1);
+    assert_int_equal(pixGetDepth(s.page->data), 1);
+    assert_true(s.page->scale_x == 1.0 && s.page->scale_y == 1.0);
+}
+
+/* ---- Dropout and data ink ------------------------------------------ */
+
+/* Box 24's column headings (reference pixels): printed labels only, no
+ * data line reaches them. */
+#define LABELS_X 90
+#define LABELS_Y 2110
+#define LABELS_W 2350
+#define LABELS_H 80
+
+/* In a color scan the red form leaves the data image: far less data ink
+ * than ink, and none where the form has only labels. */
+static void
+test_color_drops_red_form(void **state)
+{
+    l_int32 ink, data, ink_labels, data_labels;
+
+    (void)state;
+    s.page = prepare(fx.pix[SRC_COLOR], 300, NULL);
+    assert_non_null(s.page);
+    ink = count_on(s.page->ink);
+    data = count_on(s.page->data);
+    ink_labels =
+        count_in_rect(s.page->ink, LABELS_X, LABELS_Y, LABELS_W, LABELS_H);
+    data_labels =
+        count_in_rect(s.page->data, LABELS_X, LABELS_Y, LABELS_W, LABELS_H);
+    print_message("ink %d data %d; in the labels: ink %d data %d\n", ink, data,
+                  ink_labels, data_labels);
+    assert_true(data > 0);
+    assert_true(data * 3 < ink);
+    assert_true(ink_labels > 5000);
+    assert_true(data_labels * 100 < ink_labels);
+}
+
+/* A black-and-white scan keeps the form's labels in its data image (they
+ * are erased later, once registered): the contrast to the color case. */
+static void
+test_bw_keeps_labels(void **state)
+{
+    (void)state;
+    s.page = prepare(fx.pix[SRC_BW], 300, NULL);
+    assert_non_null(s.page);
+    assert_true(count_in_rect(s.page->data, LABELS_X, LABELS_Y, LABELS_W,
+                              LABELS_H) > 5000);
+}
+
+struct data_case {
+    const char *name;
+    source src;
+    make_kind make;
+};
+
+/* Every scan of the same claim carries about the same data ink as the
+ * color scan, where the form drops out cleanly. (Gray scans keep some
+ * label ink, erased later; too little data ink means data was lost.) */
+static const struct data_case data_cases[] = {
+    {"data_ink_gray_sample", SRC_GRAY, MAKE_AS_IS},
+    {"data_ink_gray_from_color", SRC_COLOR, MAKE_LUMINANCE},
+    {"data_ink_dropout_sample", SRC_DROPOUT, MAKE_AS_IS},
+};
+
+static void
+test_data_case(void **state)
+{
+    const struct data_case *c = *state;
+    double ratio;
+
+    s.pix = make_variant(c->src, c->make);
+    assert_non_null(s.pix);
+    s.page = prepare(s.pix, 300, NULL);
+    assert_non_null(s.page);
+    ratio = (double)count_on(s.page->data) / (double)fx.data0[SRC_COLOR];
+    print_message("data ink: %.2f of the color scan's\n", ratio);
+    assert_true(ratio > 0.6);
+    assert_true(ratio < 2.0);
+}
+
+/* ---- Working resolution -------------------------------------------- */
+
+struct scale_case {
+    const char *name;
+    source src;
+    int res; /* the page is scaled to this and said to be of it */
+};
+
+static const struct scale_case scale_cases[] = {
+    {"scale_color_150_dpi", SRC_COLOR, 150},
+    {"scale_color_200_dpi", SRC_COLOR, 200},
+    {"scale_bw_150_dpi", SRC_BW, 150},
+    {"scale_color_600_dpi", SRC_COLOR, 600},
+};
+
+static void
+test_scale_case(void **state)
+{
+    const struct scale_case *c = *state;
+    float f = (float)c->res / 300.0f;
+    double ratio;
+
+    s.pix = pixScale(fx.pix[c->src], f, f);
+    assert_non_null(s.pix);
+    pixSetResolution(s.pix, c->res, c->res);
+    s.page = prepare(s.pix, c->res, NULL);
+    assert_non_null(s.page);
+    assert_true(fabs(s.page->scale_x - 300.0 / c->res) < 1e-9);
+    assert_true(fabs(s.page->scale_y - 300.0 / c->res) < 1e-9);
+    if (abs(pixGetWidth(s.page->gray) - 2550) > 3 ||
+        abs(pixGetHeight(s.page->gray) - 3300) > 3)
+        print_error("prepared %d x %d\n", pixGetWidth(s.page->gray),
+                    pixGetHeight(s.page->gray));
+    assert_true(abs(pixGetWidth(s.page->gray) - 2550) <= 3);
+    assert_true(abs(pixGetHeight(s.page->gray) - 3300) <= 3);
+    assert_int_equal(pixGetWidth(s.page->ink), pixGetWidth(s.page->gray));
+    assert_int_equal(pixGetHeight(s.page->data), pixGetHeight(s.page->gray));
+    assert_int_equal(s.page->kind,
+                     c->src == SRC_COLOR ? OCR_SCAN_COLOR : OCR_SCAN_BW);
+    /* The data keeps its weight at the working resolution. */
+    ratio = (double)count_on(s.page->data) / (double)fx.data0[c->src];
+    print_message("data ink: %.2f of the 300-dpi page's\n", ratio);
+    assert_true(ratio > 0.7 && ratio < 1.4);
+}
+
+/* ---- Arguments and erasing ----------------------------------------- */
+
+static void
+test_prepare_bad_arguments(void **state)
+{
+    intake_page in = {fx.pix[SRC_BW], 1, 300, 300, 0};
+    ocr_page *page = (ocr_page *)&in;
+    cs_error err = CS_ERROR_INIT;
+
+    (void)state;
+    assert_int_equal(ocr_page_prepare(NULL, &in, NULL, &err), CS_EINVAL);
+    assert_int_equal(ocr_page_prepare(&page, NULL, NULL, &err), CS_EINVAL);
+    in.xres = 0;
+    assert_int_equal(ocr_page_prepare(&page, &in, NULL, &err), CS_EINVAL);
+    assert_int_equal(err.code, CS_EINVAL);
+    in.xres = 300;
+    in.pix = NULL;
+    assert_int_equal(ocr_page_prepare(&page, &in, NULL, &err), CS_EINVAL);
+    ocr_page_free(NULL);
+}
+
+static void
+test_erase(void **state)
+{
+    cs_error err = CS_ERROR_INIT;
+    l_int32 before, after;
+    BOX *top;
+
+    (void)state;
+    s.page = prepare(fx.pix[SRC_COLOR], 300, NULL);
+    assert_non_null(s.page);
+    before = count_on(s.page->data);
+    assert_true(before > 0);
+    s.pix2 = pixCreate(10, 10, 1);
+    assert_int_equal(ocr_page_erase(s.page, s.pix2, &err), CS_EINVAL);
+    assert_int_equal(count_on(s.page->data), before);
+    assert_int_equal(ocr_page_erase(s.page, NULL, &err), CS_EINVAL);
+    /* Erasing the top half leaves only the bottom half's ink. */
+    s.pix = pixCreateTemplate(s.page->data);
+    assert_non_null(s.pix);
+    top = boxCreate(0, 0, pixGetWidth(s.pix), pixGetHeight(s.pix) / 2);
+    (void)pixSetInRect(s.pix, top);
+    boxDestroy(&top);
+    assert_int_equal(ocr_page_erase(s.page, s.pix, &err), CS_OK);
+    after = count_on(s.page->data);
+    assert_int_equal(count_in_rect(s.page->data, 0, 0, pixGetWidth(s.pix),
+                                   pixGetHeight(s.pix) / 2),
+                     0);
+    assert_true(after > 0 && after < before);
+}
+
+/* ---- The engine ----------------------------------------------------- */
+
+/* Box 2 (patient's name): grid line 10, columns 1-28, with a margin for
+ * the printer's offset. */
+#define NAME_X 75
+#define NAME_Y 530
+#define NAME_W 880
+#define NAME_H 90
+
+static void
+test_engine_reads_name(void **state)
+{
+    ocr_rect r = {NAME_X, NAME_Y, NAME_W, NAME_H};
+    cs_error err = CS_ERROR_INIT;
+    size_t chars = 0;
+
+    (void)state;
+    s.page = prepare(fx.pix[SRC_COLOR], 300, NULL);
+    s.text = calloc(1, sizeof(*s.text));
+    assert_non_null(s.page);
+    assert_non_null(s.text);
+    assert_int_equal(ocr_engine_set_page(fx.eng, s.page->data, &err), CS_OK);
+    assert_int_equal(
+        ocr_engine_read(s.text, fx.eng, r, OCR_LAYOUT_LINE, NULL, &err), CS_OK);
+    print_message("read \"%s\" (%zu symbols, mean %.1f)\n", s.text->text,
+                  s.text->nsymbols, s.text->mean_confidence);
+    assert_string_equal(s.text->text, fx.patient_name);
+    /* One symbol per character; blanks are no symbols. */
+    for (const char *p = fx.patient_name; *p != '\0'; p++)
+        chars += *p != ' ';
+    assert_int_equal(s.text->nsymbols, chars);
+    assert_true(s.text->mean_confidence > 80.0f);
+    assert_true(s.text->min_confidence <= s.text->mean_confidence);
+    for (size_t i = 0; i < s.text->nsymbols; i++) {
+        const ocr_rect *b = &s.text->symbols[i].box;
+        /* Symbol boxes are page pixels inside the rectangle read. */
+        assert_true(b->x >= r.x && b->x + b->w <= r.x + r.w);
+        assert_true(b->y >= r.y && b->y + b->h <= r.y + r.h);
+    }
+    assert_int_equal(s.text->symbols[0].word_start, 1);
+}
+
+/* A whitelist of digits gives digits only, for that read only. */
+static void
+test_engine_whitelist_and_blank(void **state)
+{
+    ocr_rect name = {NAME_X, NAME_Y, NAME_W, NAME_H};
+    cs_error err = CS_ERROR_INIT;
+
+    (void)state;
+    s.page = prepare(fx.pix[SRC_COLOR], 300, NULL);
+    s.text = calloc(1, sizeof(*s.text));
+    assert_non_null(s.page);
+    assert_non_null(s.text);
+    assert_int_equal(ocr_engine_set_page(fx.eng, s.page->data, &err), CS_OK);
+    assert_int_equal(ocr_engine_read(s.text, fx.eng, name, OCR_LAYOUT_LINE,
+                                     "0123456789", &err),
+                     CS_OK);
+    for (const char *p = s.text->text; *p != '\0'; p++)
+        assert_true((*p >= '0' && *p <= '9') || *p == ' ');
+    /* The whitelist is per read: the next read without one gets letters. */
+    assert_int_equal(
+        ocr_engine_read(s.text, fx.eng, name, OCR_LAYOUT_LINE, NULL, &err),
+        CS_OK);
+    assert_string_equal(s.text->text, fx.patient_name);
+    /* An empty rectangle reads as nothing, without Tesseract. */
+    name.w = 0;
+    assert_int_equal(
+        ocr_engine_read(s.text, fx.eng, name, OCR_LAYOUT_WORD, NULL, &err),
+        CS_OK);
+    assert_int_equal(s.text->nsymbols, 0);
+}
+
+struct blank_case {
+    const char *name;
+    ocr_layout layout;
+    const char *whitelist;
+};
+
+static const struct blank_case blank_cases[] = {
+    {"engine_blank_line_any", OCR_LAYOUT_LINE, NULL},
+    {"engine_blank_word_any", OCR_LAYOUT_WORD, NULL},
+    {"engine_blank_char_any", OCR_LAYOUT_CHAR, NULL},
+    {"engine_blank_line_letters", OCR_LAYOUT_LINE,
+     "ABCDEFGHIJKLMNOPQRSTUVWXYZ "},
+    {"engine_blank_line_digits", OCR_LAYOUT_LINE, "0123456789 "},
+};
+
+/* A rectangle without ink reads as nothing, whatever the layout or the
+ * characters allowed: an invented reading would be a silent error. */
+static void
+test_blank_case(void **state)
+{
+    const struct blank_case *c = *state;
+    ocr_rect name = {NAME_X, NAME_Y, NAME_W, NAME_H};
+    cs_error err = CS_ERROR_INIT;
+
+    s.pix = pixCreate(2550, 3300, 1);
+    s.text = calloc(1, sizeof(*s.text));
+    assert_non_null(s.pix);
+    assert_non_null(s.text);
+    assert_int_equal(ocr_engine_set_page(fx.eng, s.pix, &err), CS_OK);
+    assert_int_equal(
+        ocr_engine_read(s.text, fx.eng, name, c->layout, c->whitelist, &err),
+        CS_OK);
+    if (s.text->nsymbols > 0)
+        print_error("blank rectangle read as \"%s\" (mean confidence "
+                    "%.1f)\n",
+                    s.text->text, s.text->mean_confidence);
+    assert_string_equal(s.text->text, "");
+    assert_int_equal(s.text->nsymbols, 0);
+    assert_true(s.text->mean_confidence == 0.0f);
+}
+
+static void
+test_engine_without_page(void **state)
+{
+    ocr_rect r = {0, 0, 10, 10};
+    cs_error err = CS_ERROR_INIT;
+
+    (void)state;
+    s.text = calloc(1, sizeof(*s.text));
+    assert_non_null(s.text);
+    assert_int_equal(ocr_engine_set_page(fx.eng, NULL, &err), CS_OK);
+    assert_int_equal(
+        ocr_engine_read(s.text, fx.eng, r, OCR_LAYOUT_LINE, NULL, &err),
+        CS_EINVAL);
+    assert_int_equal(ocr_engine_set_page(NULL, NULL, &err), CS_EINVAL);
+    assert_int_equal(ocr_engine_new(NULL, NULL, &err), CS_EINVAL);
+    ocr_engine_free(NULL);
+}
+
+#define N_TESTS                                                                \
+    (COUNT(skew_cases) + COUNT(kind_cases) + COUNT(data_cases) +               \
+     COUNT(scale_cases) + COUNT(blank_cases) + 9)
+
+/* Appends one test per row of a case table whose rows start with .name. */
+#define ADD_ROWS(table, func)                                                  \
+    for (size_t i = 0; i < COUNT(table); i++)                                  \
+        tests[n++] = (struct CMUnitTest)                                       \
+        {                                                                      \
+            .name = (table)[i].name, .test_func = (func),                      \
+            .teardown_func = scratch_free,                                     \
+            .initial_state = (void *)&(table)[i]                               \
+        }
+
+#define ADD_TEST(test_name, func)                                              \
+    tests[n++] = (struct CMUnitTest)                                           \
+    {                                                                          \
+        .name = (test_name), .test_func = (func),                              \
+        .teardown_func = scratch_free                                          \
+    }
+
+int
+main(void)
+{
+    static struct CMUnitTest tests[N_TESTS];
+    size_t n = 0;
+
+    ADD_ROWS(skew_cases, test_skew_case);
+    ADD_TEST("skew_straight_not_rotated", test_skew_straight_not_rotated);
+    ADD_TEST("skew_low_confidence_not_rotated",
+             test_skew_low_confidence_not_rotated);
+    ADD_ROWS(kind_cases, test_kind_case);
+    ADD_TEST("color_drops_red_form", test_color_drops_red_form);
+    ADD_TEST("bw_keeps_labels", test_bw_keeps_labels);
+    ADD_ROWS(data_cases, test_data_case);
+    ADD_ROWS(scale_cases, test_scale_case);
+    ADD_TEST("prepare_bad_arguments", test_prepare_bad_arguments);
+    ADD_TEST("erase", test_erase);
+    ADD_TEST("engine_reads_name", test_engine_reads_name);
+    ADD_TEST("engine_whitelist_and_blank", test_engine_whitelist_and_blank);
+    ADD_ROWS(blank_cases, test_blank_case);
+    ADD_TEST("engine_without_page", test_engine_without_page);
+    if (n != N_TESTS)
+        return 1; /* the table of tests is out of step with N_TESTS */
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
