@@ -64,4 +64,17 @@ const char *cli_forms_dir(const char *given);
 
 int cmd_extract(const cli_command *cmd, int argc, char **argv);
 
+/* ---- watch and status (cmd_watch.c, cmd_status.c) ------------------ */
+
+int cmd_watch(const cli_command *cmd, int argc, char **argv);
+int cmd_status(const cli_command *cmd, int argc, char **argv);
+
+/*
+ * The state folder of watch and status into out: given (--state), else
+ * $CLAIMSCAN_STATE, $STATE_DIRECTORY (set by systemd's StateDirectory=),
+ * $XDG_STATE_HOME/claimscan, or ~/.local/state/claimscan. Returns 0, or
+ * -1 when none can be found or it does not fit.
+ */
+int cli_state_dir(char *out, size_t size, const char *given);
+
 #endif

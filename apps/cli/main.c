@@ -28,12 +28,46 @@ static const cli_option extract_options[] = {
     {"help", 'h', NULL, "show this help"},
 };
 
+static const cli_option watch_options[] = {
+    {"jobs", 'j', "N", "read N pages at once, one OCR engine each "
+                       "(default 1)"},
+    {"state", 0, "DIR", "keep journal, archive, records and quarantine in "
+                        "DIR (default: see docs/watch.md)"},
+    {"once", 0, NULL, "take in what the inbox holds, finish it, and exit"},
+    {"settle", 0, "SECONDS", "a file must not change this long before it "
+                             "is read (default 2)"},
+    {"rescan", 0, "SECONDS", "list the whole inbox this often, for network "
+                             "folders (default 10)"},
+    {"forms", 0, "DIR", "read templates from DIR (default: built in, or "
+                        "$CLAIMSCAN_FORMS)"},
+    {"verbose", 'v', NULL, "log every page (document ids, timings)"},
+    {"quiet", 'q', NULL, "log only warnings and errors"},
+    {"help", 'h', NULL, "show this help"},
+};
+
+static const cli_option status_options[] = {
+    {"state", 0, "DIR", "the watcher's state folder (default: see "
+                        "docs/watch.md)"},
+    {"errors", 'e', "N", "show the last N errors (default 10)"},
+    {"help", 'h', NULL, "show this help"},
+};
+
 static const cli_command commands[] = {
     {"extract", "[options] FILE...",
      "Reads scanned claim forms (PNG, JPEG, TIFF) and writes one claim "
      "record per page as JSON Lines.",
      extract_options, sizeof(extract_options) / sizeof(extract_options[0]),
      cmd_extract},
+    {"watch", "[options] INBOX",
+     "Watches a scanner folder: every complete file becomes claim records "
+     "exactly once, bad files go to quarantine with a reason.",
+     watch_options, sizeof(watch_options) / sizeof(watch_options[0]),
+     cmd_watch},
+    {"status", "[options]",
+     "Shows the watcher's journal: documents per state, the oldest waiting, "
+     "the last hour's throughput and the last errors.",
+     status_options, sizeof(status_options) / sizeof(status_options[0]),
+     cmd_status},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
