@@ -349,7 +349,8 @@ cs_status intake_journal_list_moving(int64_t **ids_out, size_t *n_out,
 /*
  * Changes document id as c says, in one transaction with an event. The
  * state may go processing -> done, needs_review, failed or received;
- * received -> failed; or stay the same; others are refused (CS_EINVAL).
+ * received -> failed; needs_review -> done (the review station clears
+ * the last flag); or stay the same; others are refused (CS_EINVAL).
  */
 cs_status intake_journal_update(intake_journal *j, int64_t id,
                                 const intake_journal_change *c,

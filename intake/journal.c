@@ -579,6 +579,9 @@ transition_allowed(intake_doc_state from, intake_doc_state to)
                to == INTAKE_DOC_FAILED || to == INTAKE_DOC_RECEIVED;
     if (from == INTAKE_DOC_RECEIVED)
         return to == INTAKE_DOC_FAILED;
+    /* The review station clears a document's last flag. */
+    if (from == INTAKE_DOC_NEEDS_REVIEW)
+        return to == INTAKE_DOC_DONE;
     return 0;
 }
 

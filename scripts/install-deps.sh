@@ -8,14 +8,29 @@ libtesseract-dev tesseract-ocr-eng libleptonica-dev
 libpng-dev libtiff-dev libjpeg-dev libjansson-dev libssl-dev
 libsqlite3-dev libmicrohttpd-dev libcmocka-dev
 python3 python3-pil python3-numpy
-fonts-liberation fonts-dejavu-core fonts-dkg-handwriting fonts-breip"
+fonts-liberation fonts-dejavu-core fonts-dkg-handwriting fonts-breip
+chromium"
+# Node.js for the review station's browser test, from Debian when the
+# machine has none of its own.
+command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
+
+browser_deps() {
+    # playwright-core for the browser test (drives Debian's chromium).
+    if command -v npm >/dev/null 2>&1 &&
+        [ ! -d tests/review/browser/node_modules/playwright-core ]; then
+        (cd tests/review/browser && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+}
 
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
         missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
+if [ -z "$missing" ]; then
+    browser_deps
+    exit 0
+fi
 
 echo "installing:$missing"
 if [ "$(id -u)" -eq 0 ]; then
@@ -29,3 +44,4 @@ fi
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+browser_deps

@@ -77,4 +77,9 @@ int cmd_status(const cli_command *cmd, int argc, char **argv);
  */
 int cli_state_dir(char *out, size_t size, const char *given);
 
+/* ---- review and export (cmd_review.c, cmd_export.c; apps/review) ---- */
+
+int cmd_review(const cli_command *cmd, int argc, char **argv);
+int cmd_export(const cli_command *cmd, int argc, char **argv);
+
 #endif

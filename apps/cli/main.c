@@ -52,6 +52,34 @@ static const cli_option status_options[] = {
     {"help", 'h', NULL, "show this help"},
 };
 
+static const cli_option review_options[] = {
+    {"state", 0, "DIR", "the watcher's state folder (default: see "
+                        "docs/watch.md)"},
+    {"listen", 'l', "ADDRESS:PORT", "serve on this address (default "
+                                    "127.0.0.1:8080; port 0: any free one)"},
+    {"users", 0, "FILE", "sign in with NAME:SHA256HEX lines of FILE "
+                         "(HTTP Basic) instead of a token"},
+    {"lock-minutes", 0, "N", "free a document a reviewer left idle after "
+                             "N minutes (default 15)"},
+    {"forms", 0, "DIR", "read templates from DIR (default: built in, or "
+                        "$CLAIMSCAN_FORMS)"},
+    {"verbose", 'v', NULL, "log every request's document and field ids"},
+    {"help", 'h', NULL, "show this help"},
+};
+
+static const cli_option export_options[] = {
+    {"state", 0, "DIR", "the watcher's state folder (default: see "
+                        "docs/watch.md)"},
+    {"format", 'f', "jsonl|csv", "JSON Lines (one record per page) or CSV "
+                                 "(one row per page)"},
+    {"out", 'o', "FILE", "write to FILE (atomically) instead of stdout"},
+    {"form", 0, "NAME", "CSV: the template whose fields are the columns "
+                        "(default: the only one)"},
+    {"forms", 0, "DIR", "read templates from DIR (default: built in, or "
+                        "$CLAIMSCAN_FORMS)"},
+    {"help", 'h', NULL, "show this help"},
+};
+
 static const cli_command commands[] = {
     {"extract", "[options] FILE...",
      "Reads scanned claim forms (PNG, JPEG, TIFF) and writes one claim "
@@ -68,6 +96,16 @@ static const cli_command commands[] = {
      "the last hour's throughput and the last errors.",
      status_options, sizeof(status_options) / sizeof(status_options[0]),
      cmd_status},
+    {"review", "[options]",
+     "Serves the review station: billers correct flagged fields in a "
+     "browser, with the scan beside each value.",
+     review_options, sizeof(review_options) / sizeof(review_options[0]),
+     cmd_review},
+    {"export", "--format jsonl|csv [options]",
+     "Writes the finished claim records (reviewed or straight through) for "
+     "billing software.",
+     export_options, sizeof(export_options) / sizeof(export_options[0]),
+     cmd_export},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
