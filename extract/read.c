@@ -577,6 +577,16 @@ agree_copies(ocr_text *t, const placement *pl)
     }
     t->nsymbols = n;
     memcpy(t->text, first, strlen(first) + 1);
+    /* Confidences of the first copy alone, like any other field's. */
+    t->mean_confidence = t->min_confidence = 0.0f;
+    for (size_t k = 0; k < n; k++) {
+        float c = t->symbols[k].confidence;
+        t->mean_confidence += c;
+        if (k == 0 || c < t->min_confidence)
+            t->min_confidence = c;
+    }
+    if (n > 0)
+        t->mean_confidence /= (float)n;
 }
 
 static cs_status
