@@ -348,18 +348,34 @@ make_stems(char **files, size_t n)
     return stems;
 }
 
+/* Creates dir and its missing parents (owner-only), like mkdir -p. */
 static int
 ensure_dir(const char *dir)
 {
+    char path[4096];
     struct stat st;
+    size_t len = strlen(dir);
 
-    if (mkdir(dir, 0700) == 0)
-        return 0;
-    if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-        return 0;
-    fprintf(stderr, "%s: cannot create folder %s: %s\n", CLI_NAME, dir,
-            strerror(errno));
-    return -1;
+    if (len == 0 || len >= sizeof(path)) {
+        fprintf(stderr, "%s: bad folder name\n", CLI_NAME);
+        return -1;
+    }
+    memcpy(path, dir, len + 1);
+    for (char *p = path + 1;; p++) {
+        char saved = *p;
+        if (saved != '/' && saved != '\0')
+            continue;
+        *p = '\0';
+        if (mkdir(path, 0700) != 0 &&
+            (errno != EEXIST || stat(path, &st) != 0 || !S_ISDIR(st.st_mode))) {
+            fprintf(stderr, "%s: cannot create folder %s: %s\n", CLI_NAME, path,
+                    strerror(errno != EEXIST ? errno : ENOTDIR));
+            return -1;
+        }
+        *p = saved;
+        if (saved == '\0')
+            return 0;
+    }
 }
 
 static double
