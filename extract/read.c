@@ -522,7 +522,7 @@ read_words(ocr_text *out, const reader *rd, int f, const placement *pl,
 static int
 crosses_rule(const ocr_page *page, ocr_rect r)
 {
-    BOX *b = boxCreate(r.x - 1, r.y - 1, r.w + 2, r.h + 2);
+    BOX *b = boxCreate(r.x - 2, r.y - 4, r.w + 4, r.h + 8);
     l_int32 on = 0;
 
     if (b == NULL || page->rules == NULL)

@@ -32,6 +32,7 @@ static const double min_char_confidence[] = {
 #define CHECK_MIN_INK 0.03
 #define CHECK_MAX_RATIO 0.5
 #define CHECK_SURE_INK 0.06
+#define CHECK_FAINT_INK 0.012
 /* Share of the characters' ink no field took beyond which the page is
  * taken to be misaligned. */
 #define MAX_UNPLACED 0.35
@@ -66,8 +67,13 @@ static void
 review_check_box(extract_field *f)
 {
     memcpy(f->value, f->raw, sizeof(f->value));
-    if (!f->has_ink)
+    if (!f->has_ink) {
+        /* Read as unmarked, but one box holds a trace of ink: a faint or
+         * partly erased mark is not "nothing". */
+        if (f->check_best >= CHECK_FAINT_INK)
+            extract__field_flag(f, "check_ambiguous");
         return;
+    }
     if (f->check_second > CHECK_MAX_RATIO * f->check_best ||
         f->check_best < CHECK_SURE_INK)
         extract__field_flag(f, "check_ambiguous");
