@@ -9,6 +9,7 @@
  */
 #include "extract/extract_internal.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,23 @@ review_check_box(extract_field *f)
         extract__field_flag(f, "check_ambiguous");
 }
 
+/* 1 when value has a letter O or I next to a digit in a field that
+ * allows both: the print's 0/O and 1/I differ by a detail OCR misses. */
+static int
+lookalike_among_digits(const char *value, const char *charset)
+{
+    if (strchr(charset, 'O') == NULL || strchr(charset, '0') == NULL)
+        return 0;
+    for (size_t i = 0; value[i] != '\0'; i++) {
+        int digit_before = i > 0 && isdigit((unsigned char)value[i - 1]);
+        int digit_after = isdigit((unsigned char)value[i + 1]);
+        if ((value[i] == 'O' || value[i] == 'I') &&
+            (digit_before || digit_after))
+            return 1;
+    }
+    return 0;
+}
+
 static void
 review_text(extract_field *f, const extract_field_def *def,
             const struct tm *today)
@@ -107,6 +125,8 @@ review_text(extract_field *f, const extract_field_def *def,
         extract__field_flag(f, "text_length_mismatch");
     if (f->on_rule)
         extract__field_flag(f, "touches_form_line");
+    if (lookalike_among_digits(f->value, def->charset))
+        extract__field_flag(f, "lookalike");
 }
 
 /* Total equals the sum of its filled parts; flags the total (and the

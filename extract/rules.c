@@ -408,6 +408,8 @@ static const reason_entry other_reasons[] = {
                        "code"},
     {"repaired", "a look-alike character was corrected by the field's "
                  "format"},
+    {"lookalike", "a letter O or I stands among digits: it may be a zero "
+                  "or a one"},
     {"touches_form_line", "the printed text sits on a line of the form, "
                           "which was taken out before reading"},
     {"scan_quality", "the scan is too poor (fax, photo or hand-filled) "
