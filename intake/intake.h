@@ -350,7 +350,8 @@ cs_status intake_journal_list_moving(int64_t **ids_out, size_t *n_out,
  * Changes document id as c says, in one transaction with an event. The
  * state may go processing -> done, needs_review, failed or received;
  * received -> failed; needs_review -> done (the review station clears
- * the last flag); or stay the same; others are refused (CS_EINVAL).
+ * the last flag) or failed (a reviewer rejects a page); or stay the
+ * same; others are refused (CS_EINVAL).
  */
 cs_status intake_journal_update(intake_journal *j, int64_t id,
                                 const intake_journal_change *c,
@@ -433,5 +434,20 @@ cs_status intake_journal_meta_get(char *value_out, size_t size,
 
 cs_status intake_journal_meta_set(intake_journal *j, const char *key,
                                   const char *value, cs_error *err);
+
+/* The bit of state in the states mask of intake_journal_list(). */
+#define INTAKE_DOC_STATE_BIT(state) (1u << (unsigned)(state))
+
+/*
+ * Lists the documents whose state is in states (INTAKE_DOC_STATE_BIT of
+ * each, or-ed) and whose id is above after_id, oldest first (in id order,
+ * which is the order of arrival), at most max of them. To page on, pass
+ * the last id listed as after_id. The caller frees *entries_out with
+ * free(); it is NULL when none matched. Returns CS_EINVAL, CS_ENOMEM or
+ * CS_EIO.
+ */
+cs_status intake_journal_list(intake_journal_entry **entries_out, size_t *n_out,
+                              intake_journal *j, unsigned states,
+                              int64_t after_id, size_t max, cs_error *err);
 
 #endif

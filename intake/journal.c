@@ -579,9 +579,10 @@ transition_allowed(intake_doc_state from, intake_doc_state to)
                to == INTAKE_DOC_FAILED || to == INTAKE_DOC_RECEIVED;
     if (from == INTAKE_DOC_RECEIVED)
         return to == INTAKE_DOC_FAILED;
-    /* The review station clears a document's last flag. */
+    /* The review station clears a document's last flag, or a reviewer
+     * rejects a page that cannot be used. */
     if (from == INTAKE_DOC_NEEDS_REVIEW)
-        return to == INTAKE_DOC_DONE;
+        return to == INTAKE_DOC_DONE || to == INTAKE_DOC_FAILED;
     return 0;
 }
 
@@ -1114,6 +1115,66 @@ intake_journal_meta_set(intake_journal *j, const char *key, const char *value,
     (void)sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
     (void)sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
     rc = step_done(st, j, "meta", err);
+    (void)sqlite3_finalize(st);
+    return rc;
+}
+
+cs_status
+intake_journal_list(intake_journal_entry **entries_out, size_t *n_out,
+                    intake_journal *j, unsigned states, int64_t after_id,
+                    size_t max, cs_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    intake_journal_entry *v = NULL;
+    size_t n = 0, cap = 0;
+    cs_status rc;
+    int src = SQLITE_DONE;
+
+    if (entries_out == NULL || n_out == NULL || j == NULL)
+        return cs_error_set(err, CS_EINVAL, "journal: bad arguments");
+    *entries_out = NULL;
+    *n_out = 0;
+    if (max == 0 || (states & ((1u << INTAKE_DOC_STATE_COUNT) - 1)) == 0)
+        return CS_OK;
+    /* A state not asked for binds NULL, which matches nothing. */
+    rc = prepare(&st, j,
+                 "SELECT " DOC_COLUMNS " FROM documents WHERE id > ?1 AND "
+                 "state IN (?2, ?3, ?4, ?5, ?6, ?7) ORDER BY id LIMIT ?8",
+                 err);
+    if (rc != CS_OK)
+        return rc;
+    (void)sqlite3_bind_int64(st, 1, after_id);
+    for (int s = 0; s < INTAKE_DOC_STATE_COUNT; s++)
+        (void)bind_text_or_null(
+            st, 2 + s,
+            (states & INTAKE_DOC_STATE_BIT(s)) != 0 ? state_names[s] : NULL);
+    (void)sqlite3_bind_int64(
+        st, 8, max > (size_t)INT64_MAX ? INT64_MAX : (sqlite3_int64)max);
+    while (n < max && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            size_t ncap = cap > 0 ? 2 * cap : 16;
+            intake_journal_entry *grown;
+            if (ncap > max)
+                ncap = max;
+            grown = realloc(v, ncap * sizeof(*v));
+            if (grown == NULL) {
+                rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+                goto cleanup;
+            }
+            v = grown;
+            cap = ncap;
+        }
+        row_to_entry(&v[n++], st);
+    }
+    if (src != SQLITE_DONE && src != SQLITE_ROW) {
+        rc = db_fail(err, j->db, src, "list");
+        goto cleanup;
+    }
+    *entries_out = v;
+    *n_out = n;
+    v = NULL;
+cleanup:
+    free(v);
     (void)sqlite3_finalize(st);
     return rc;
 }

@@ -5,8 +5,7 @@
  * the journal handles, the OCR engine and the page cache belong to it.
  *
  * store.c: the station's own tables in STATE/journal.sqlite (locks,
- *          audit, reviewed records) and the reads it needs from the
- *          journal's documents table.
+ *          audit, reviewed records); documents through the journal API.
  * doc.c:   a document under review: its records, flagged fields and
  *          decisions; checking a typed value; the reviewed record.
  * scan.c:  the scanned page again (registration by a fresh reading):
@@ -80,12 +79,13 @@ cs_status review_store_unlock(review_store *st, int64_t doc, const char *holder,
 typedef struct review_decision {
     int page;
     char field[REVIEW_FIELD_MAX];
-    char action[16]; /* accept, correct, override */
+    char action[16]; /* accept, correct, override, reject */
     char value[EXTRACT_VALUE_MAX];
 } review_decision;
 
 /* Appends one decision to the audit: field, old and new value, the rule
- * that was overridden (or NULL), who and when. */
+ * that was overridden (or NULL), who and when. A page decision has field
+ * REVIEW_PAGE_ITEM; a rejection keeps the reviewer's reason as new value. */
 cs_status review_store_audit_add(review_store *st, int64_t doc, int page,
                                  const char *field, const char *action,
                                  const char *old_value, const char *new_value,
@@ -116,8 +116,13 @@ cs_status review_store_finished_docs(int64_t **ids_out, size_t *n_out,
 
 /* ---- doc.c ---------------------------------------------------------- */
 
-/* One flagged field of a document. */
+/* The field name of a page-level flag (no template field starts with _). */
+#define REVIEW_PAGE_ITEM "_page"
+
+/* One flagged field of a document, or a page's own flags (page_level:
+ * field REVIEW_PAGE_ITEM, no value; decided by accept or reject). */
 typedef struct review_item {
+    int page_level;
     int page;     /* 1-based */
     size_t index; /* field index in the template */
     char field[REVIEW_FIELD_MAX];
@@ -153,6 +158,25 @@ void review_doc_free(review_doc *d);
 
 /* The flagged field (page, field) or NULL. */
 review_item *review_doc_item(review_doc *d, int page, const char *field);
+
+/*
+ * Reason k of item it in plain words (into out, size bytes), with the
+ * numbers where the reason has them: for total_mismatch the total and
+ * the sum of the lines as read ("total charge 310.00 is not the sum of
+ * the lines, 300.00"); otherwise extract_reason_text().
+ */
+void review_doc_reason_text(char *out, size_t size, const review_doc *d,
+                            const review_item *it, size_t k);
+
+/*
+ * A reviewer rejects document d because of page item it: the decision
+ * goes into the audit and the document to state failed with reason (the
+ * reviewer's words, kept in the journal). CS_EINVAL when it is not a
+ * page item.
+ */
+cs_status review_doc_reject(review_doc *d, review_store *st,
+                            const review_item *it, const char *reason,
+                            const char *who, int64_t now_ms, cs_error *err);
 
 /* Outcome of review_doc_check(). */
 typedef struct review_check {

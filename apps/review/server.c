@@ -467,16 +467,31 @@ scan_get(review_server *srv, const review_doc *d, cs_error *err)
     return sc;
 }
 
+/* The reason ids of it, or (text) the reasons in plain words with their
+ * numbers. */
 static json_t *
-reasons_json(const review_item *it, int text)
+reasons_json(const review_doc *d, const review_item *it, int text)
 {
     json_t *arr = json_array();
+    char words[256];
 
-    for (size_t k = 0; arr != NULL && k < it->nreasons; k++)
-        (void)json_array_append_new(
-            arr, json_string(text ? extract_reason_text(it->reasons[k])
-                                  : it->reasons[k]));
+    for (size_t k = 0; arr != NULL && k < it->nreasons; k++) {
+        if (text)
+            review_doc_reason_text(words, sizeof(words), d, it, k);
+        (void)json_array_append_new(arr,
+                                    json_string(text ? words : it->reasons[k]));
+    }
     return arr;
+}
+
+/* The page item of page, or NULL when the page has no flags of its own. */
+static const review_item *
+page_item(const review_doc *d, int page)
+{
+    for (size_t i = 0; i < d->nitems; i++)
+        if (d->items[i].page == page && d->items[i].page_level)
+            return &d->items[i];
+    return NULL;
 }
 
 /* The document as the page needs it. */
@@ -487,15 +502,23 @@ doc_json(review_server *srv, const review_doc *d, const review_scan *sc)
     char when[32];
 
     for (int p = 1; pages != NULL && p <= d->npages; p++) {
+        const review_item *pi = page_item(d, p);
+        json_t *flags = NULL;
         char url[96];
+
         (void)snprintf(url, sizeof(url), "/api/docs/%lld/pages/%d/image.png",
                        (long long)d->entry.id, p);
+        if (pi != NULL)
+            flags = json_pack("{s:o?,s:o?,s:b,s:s}", "reasons",
+                              reasons_json(d, pi, 0), "reasons_text",
+                              reasons_json(d, pi, 1), "decided", pi->decided,
+                              "action", pi->action);
         (void)json_array_append_new(
-            pages, json_pack("{s:i,s:s?,s:s}", "page", p, "form",
+            pages, json_pack("{s:i,s:s?,s:s,s:o?}", "page", p, "form",
                              d->forms[p - 1] != NULL
                                  ? extract_template_name(d->forms[p - 1])
                                  : NULL,
-                             "image", url));
+                             "image", url, "flags", flags));
     }
     for (size_t i = 0; fields != NULL && i < d->nitems; i++) {
         const review_item *it = &d->items[i];
@@ -503,6 +526,8 @@ doc_json(review_server *srv, const review_doc *d, const review_scan *sc)
         ocr_rect b;
         json_t *box = NULL;
 
+        if (it->page_level)
+            continue;
         (void)snprintf(url, sizeof(url), "/api/docs/%lld/pages/%d/crops/%s.png",
                        (long long)d->entry.id, it->page, it->field);
         if (sc != NULL &&
@@ -514,9 +539,10 @@ doc_json(review_server *srv, const review_doc *d, const review_scan *sc)
             json_pack("{s:i,s:s,s:s,s:f,s:o?,s:o?,s:o?,s:s,s:b,s:s,s:s}",
                       "page", it->page, "field", it->field, "value", it->value,
                       "confidence", it->confidence, "reasons",
-                      reasons_json(it, 0), "reasons_text", reasons_json(it, 1),
-                      "box", box, "crop", url, "decided", it->decided, "action",
-                      it->action, "decided_value", it->decided_value));
+                      reasons_json(d, it, 0), "reasons_text",
+                      reasons_json(d, it, 1), "box", box, "crop", url,
+                      "decided", it->decided, "action", it->action,
+                      "decided_value", it->decided_value));
     }
     (void)srv;
     format_utc(when, sizeof(when), d->entry.received_ms);
@@ -622,7 +648,8 @@ handle_image(review_server *srv, struct MHD_Connection *c, int64_t id, int page,
     if (load_doc(&d, &ret, srv, c, id) != 0)
         return ret;
     if (page < 1 || page > d->npages ||
-        (field != NULL && review_doc_item(d, page, field) == NULL)) {
+        (field != NULL && (review_doc_item(d, page, field) == NULL ||
+                           review_doc_item(d, page, field)->page_level))) {
         ret = send_error(c, 404, "not found");
         goto cleanup;
     }
@@ -669,7 +696,7 @@ handle_field(review_server *srv, struct MHD_Connection *c, const caller *who,
     if (load_doc(&d, &ret, srv, c, id) != 0)
         return ret;
     it = review_doc_item(d, page, field);
-    if (it == NULL) {
+    if (it == NULL || it->page_level) {
         ret = send_error(c, 404, "no such flagged field");
         goto cleanup;
     }
@@ -739,6 +766,109 @@ handle_field(review_server *srv, struct MHD_Connection *c, const caller *who,
                   json_pack("{s:b,s:s,s:s,s:i,s:b}", "ok", 1, "action",
                             final_action, "value", chk.value, "remaining",
                             (int)(d->nitems - d->ndecided), "done", finished));
+cleanup:
+    json_decref(body);
+    review_doc_free(d);
+    return ret;
+}
+
+/* A reviewer's reason for a rejection: 1 to 200 bytes, no control
+ * characters (it ends up in the journal and in `claimscan status`). */
+static int
+reject_reason_valid(const char *s)
+{
+    size_t n = s != NULL ? strlen(s) : 0;
+
+    if (n < 1 || n > 200)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return 0;
+    return 1;
+}
+
+/* POST /api/docs/ID/pages/P/decision {"action": "accept"} or
+ * {"action": "reject", "reason": "..."}: the page's own flags. */
+static enum MHD_Result
+handle_page_decision(review_server *srv, struct MHD_Connection *c,
+                     const caller *who, int64_t id, int page,
+                     const request *req)
+{
+    enum MHD_Result ret = MHD_NO;
+    review_doc *d = NULL;
+    review_item *it;
+    json_t *body = NULL;
+    json_error_t jerr;
+    const char *action, *reason;
+    cs_error err = CS_ERROR_INIT;
+    int finished = 0;
+    cs_status rc;
+    int64_t now = now_ms();
+
+    if (load_doc(&d, &ret, srv, c, id) != 0)
+        return ret;
+    it = review_doc_item(d, page, REVIEW_PAGE_ITEM);
+    if (it == NULL) {
+        ret = send_error(c, 404, "the page has no flags of its own");
+        goto cleanup;
+    }
+    body = req->body != NULL ? json_loadb(req->body, req->len, 0, &jerr) : NULL;
+    action = json_string_value(json_object_get(body, "action"));
+    reason = json_string_value(json_object_get(body, "reason"));
+    if (!json_is_object(body) || action == NULL ||
+        (strcmp(action, "accept") != 0 && strcmp(action, "reject") != 0) ||
+        (strcmp(action, "reject") == 0 && !reject_reason_valid(reason))) {
+        ret = send_error(c, 400,
+                         "expected {\"action\": \"accept\"} or "
+                         "{\"action\": \"reject\", \"reason\": ...}");
+        goto cleanup;
+    }
+    if (take_lock(&ret, srv, c, who, id) != 0)
+        goto cleanup;
+    if (strcmp(action, "reject") == 0) {
+        rc = review_doc_reject(d, srv->st, it, reason, who->who, now, &err);
+        if (rc != CS_OK) {
+            cs_log(CS_LOG_ERROR, "review: document %lld: %s", (long long)id,
+                   err.message);
+            ret = send_error(c, 500, "cannot reject the document");
+            goto cleanup;
+        }
+        (void)review_store_unlock(srv->st, id, who->holder, NULL);
+        cs_log(CS_LOG_INFO, "review: document %lld page %d rejected by %s",
+               (long long)id, page, who->who);
+        ret = send_json(c, 200,
+                        json_pack("{s:b,s:s,s:s,s:b}", "ok", 1, "action",
+                                  "reject", "state", "failed", "done", 1));
+        goto cleanup;
+    }
+    rc = review_store_audit_add(srv->st, id, page, it->field, "accept", "", "",
+                                NULL, who->who, now, &err);
+    if (rc != CS_OK) {
+        cs_log(CS_LOG_ERROR, "review: audit: %s", err.message);
+        ret = send_error(c, 500, "journal error");
+        goto cleanup;
+    }
+    cs_log(CS_LOG_INFO, "review: document %lld page %d: accepted as is by %s",
+           (long long)id, page, who->who);
+    if (!it->decided)
+        d->ndecided++;
+    it->decided = 1;
+    (void)snprintf(it->action, sizeof(it->action), "accept");
+    rc = review_doc_finish(&finished, d, srv->st, who->who, now, &err);
+    if (rc != CS_OK) {
+        cs_log(CS_LOG_ERROR, "review: document %lld: %s", (long long)id,
+               err.message);
+        ret = send_error(c, 500, "cannot write the reviewed record");
+        goto cleanup;
+    }
+    if (finished) {
+        (void)review_store_unlock(srv->st, id, who->holder, NULL);
+        cs_log(CS_LOG_INFO, "review: document %lld reviewed", (long long)id);
+    }
+    ret = send_json(c, 200,
+                    json_pack("{s:b,s:s,s:i,s:b}", "ok", 1, "action", "accept",
+                              "remaining", (int)(d->nitems - d->ndecided),
+                              "done", finished));
 cleanup:
     json_decref(body);
     review_doc_free(d);
@@ -845,6 +975,9 @@ route(review_server *srv, struct MHD_Connection *c, const char *url,
     if (post && parse_page_url(&page, &kind, name, rest, "") == 0 &&
         strncmp(kind, "fields/", 7) == 0 && name[0] != '\0')
         return handle_field(srv, c, &who, id, page, name, req);
+    if (post && parse_page_url(&page, &kind, name, rest, "") == 0 &&
+        strcmp(kind, "decision") == 0)
+        return handle_page_decision(srv, c, &who, id, page, req);
     return send_error(c, 404, "not found");
 }
 

@@ -1,9 +1,9 @@
 /*
  * store.c: the review station's tables in the journal's database. The
  * station owns review_locks, review_audit and review_records (created if
- * missing); it only reads the journal's documents table and changes a
- * document's state through the journal API. Every value is bound to a
- * prepared statement.
+ * missing); documents are read and changed only through the journal
+ * API (intake/intake.h), never with SQL of its own. Every value is bound
+ * to a prepared statement.
  */
 #include "apps/review/review.h"
 
@@ -14,6 +14,7 @@
 
 #define PATH_CAP 4096
 #define BUSY_MS 5000
+#define LIST_BATCH 256
 
 struct review_store {
     sqlite3 *db;
@@ -33,7 +34,7 @@ static const char schema[] =
     " page INTEGER NOT NULL,"
     " field TEXT NOT NULL,"
     " action TEXT NOT NULL CHECK (action IN ('accept', 'correct',"
-    "  'override')),"
+    "  'override', 'reject')),"
     " old_value TEXT NOT NULL,"
     " new_value TEXT NOT NULL,"
     " rule TEXT,"
@@ -48,6 +49,29 @@ static const char schema[] =
     " who TEXT NOT NULL,"
     " created_ms INTEGER NOT NULL,"
     " PRIMARY KEY (document_id, page));";
+
+/* Audit tables made before page decisions did not allow 'reject': the
+ * table is rebuilt with the rows kept. */
+static const char migrate_reject[] =
+    "BEGIN IMMEDIATE;"
+    "ALTER TABLE review_audit RENAME TO review_audit_old;"
+    "DROP INDEX IF EXISTS review_audit_doc;"
+    "CREATE TABLE review_audit ("
+    " id INTEGER PRIMARY KEY,"
+    " document_id INTEGER NOT NULL,"
+    " page INTEGER NOT NULL,"
+    " field TEXT NOT NULL,"
+    " action TEXT NOT NULL CHECK (action IN ('accept', 'correct',"
+    "  'override', 'reject')),"
+    " old_value TEXT NOT NULL,"
+    " new_value TEXT NOT NULL,"
+    " rule TEXT,"
+    " who TEXT NOT NULL,"
+    " at_ms INTEGER NOT NULL);"
+    "INSERT INTO review_audit SELECT * FROM review_audit_old;"
+    "DROP TABLE review_audit_old;"
+    "CREATE INDEX review_audit_doc ON review_audit(document_id, page, field);"
+    "COMMIT;";
 
 static cs_status
 db_fail(cs_error *err, sqlite3 *db, const char *what)
@@ -70,6 +94,30 @@ column_text(char *out, size_t size, sqlite3_stmt *s, int col)
     const unsigned char *t = sqlite3_column_text(s, col);
 
     (void)snprintf(out, size, "%s", t != NULL ? (const char *)t : "");
+}
+
+/* Rebuilds an audit table that does not know 'reject' yet. */
+static cs_status
+audit_migrate(review_store *st, cs_error *err)
+{
+    static const char sql[] = "SELECT instr(sql, '''reject''') > 0 FROM"
+                              " sqlite_master WHERE name = 'review_audit'";
+    sqlite3_stmt *s = NULL;
+    cs_status rc = prepare(&s, st, sql, err);
+    int current = 1;
+
+    if (rc != CS_OK)
+        return rc;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        current = sqlite3_column_int(s, 0);
+    (void)sqlite3_finalize(s);
+    if (current)
+        return CS_OK;
+    if (sqlite3_exec(st->db, migrate_reject, NULL, NULL, NULL) != SQLITE_OK) {
+        rc = db_fail(err, st->db, "audit upgrade");
+        (void)sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    return rc;
 }
 
 cs_status
@@ -105,6 +153,9 @@ review_store_open(review_store **out, const char *state, cs_error *err)
         rc = db_fail(err, st->db, "schema");
         goto cleanup;
     }
+    rc = audit_migrate(st, err);
+    if (rc != CS_OK)
+        goto cleanup;
     *out = st;
     st = NULL;
 cleanup:
@@ -134,50 +185,116 @@ review_store_state(const review_store *st)
     return st->state;
 }
 
+/* How many reviewed records document doc has here. */
+static cs_status
+records_count(size_t *out, review_store *st, int64_t doc, cs_error *err)
+{
+    static const char sql[] =
+        "SELECT count(*) FROM review_records WHERE document_id = ?1";
+    sqlite3_stmt *s = NULL;
+    cs_status rc = prepare(&s, st, sql, err);
+
+    *out = 0;
+    if (rc != CS_OK)
+        return rc;
+    (void)sqlite3_bind_int64(s, 1, doc);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *out = (size_t)sqlite3_column_int64(s, 0);
+    else
+        rc = db_fail(err, st->db, "reviewed records");
+    (void)sqlite3_finalize(s);
+    return rc;
+}
+
+/* 1 when every page of the journal entry e has its reviewed record. */
+static cs_status
+entry_finished(int *out, review_store *st, const intake_journal_entry *e,
+               cs_error *err)
+{
+    size_t n = 0;
+    cs_status rc = records_count(&n, st, e->id, err);
+
+    *out = rc == CS_OK && e->pages > 0 && n >= (size_t)e->pages;
+    return rc;
+}
+
+/* Who holds an unexpired lock of doc ("" nobody), and until when. */
+static cs_status
+lock_holder(char *who_out, size_t size, int64_t *expires_out, review_store *st,
+            int64_t doc, int64_t now_ms, cs_error *err)
+{
+    static const char sql[] = "SELECT who, expires_ms FROM review_locks"
+                              " WHERE document_id = ?1 AND expires_ms > ?2";
+    sqlite3_stmt *s = NULL;
+    cs_status rc = prepare(&s, st, sql, err);
+    int step;
+
+    who_out[0] = '\0';
+    *expires_out = 0;
+    if (rc != CS_OK)
+        return rc;
+    (void)sqlite3_bind_int64(s, 1, doc);
+    (void)sqlite3_bind_int64(s, 2, now_ms);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        column_text(who_out, size, s, 0);
+        *expires_out = sqlite3_column_int64(s, 1);
+    } else if (step != SQLITE_DONE) {
+        rc = db_fail(err, st->db, "lock");
+    }
+    (void)sqlite3_finalize(s);
+    return rc;
+}
+
 cs_status
 review_store_queue(review_queue_item **items_out, size_t *n_out,
                    review_store *st, size_t max, int64_t now_ms, cs_error *err)
 {
-    static const char sql[] =
-        "SELECT d.id, d.received_ms, d.pages, l.who, l.expires_ms"
-        " FROM documents d LEFT JOIN review_locks l"
-        "  ON l.document_id = d.id AND l.expires_ms > ?1"
-        " WHERE d.state = 'needs_review' AND NOT EXISTS"
-        "  (SELECT 1 FROM review_records r WHERE r.document_id = d.id)"
-        " ORDER BY d.received_ms, d.id LIMIT ?2";
-    sqlite3_stmt *s = NULL;
+    intake_journal_entry *batch = NULL;
     review_queue_item *items = NULL;
-    size_t n = 0;
-    cs_status rc;
-    int step;
+    size_t n = 0, nb = 0;
+    int64_t after = 0;
+    cs_status rc = CS_OK;
 
     *items_out = NULL;
     *n_out = 0;
     items = calloc(max > 0 ? max : 1, sizeof(*items));
     if (items == NULL)
         return cs_error_set(err, CS_ENOMEM, "out of memory");
-    rc = prepare(&s, st, sql, err);
-    if (rc != CS_OK)
-        goto cleanup;
-    (void)sqlite3_bind_int64(s, 1, now_ms);
-    (void)sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW && n < max) {
-        review_queue_item *it = &items[n++];
-        it->id = sqlite3_column_int64(s, 0);
-        it->received_ms = sqlite3_column_int64(s, 1);
-        it->pages = sqlite3_column_int(s, 2);
-        column_text(it->holder_who, sizeof(it->holder_who), s, 3);
-        it->lock_expires_ms = sqlite3_column_int64(s, 4);
-    }
-    if (step != SQLITE_DONE && step != SQLITE_ROW) {
-        rc = db_fail(err, st->db, "queue");
-        goto cleanup;
-    }
+    /* Oldest first, in batches, leaving out what is reviewed here. */
+    do {
+        rc = intake_journal_list(&batch, &nb, st->jn,
+                                 INTAKE_DOC_STATE_BIT(INTAKE_DOC_NEEDS_REVIEW),
+                                 after, LIST_BATCH, err);
+        if (rc != CS_OK)
+            goto cleanup;
+        for (size_t i = 0; i < nb && n < max; i++) {
+            review_queue_item *it = &items[n];
+            int finished = 0;
+
+            after = batch[i].id;
+            rc = entry_finished(&finished, st, &batch[i], err);
+            if (rc != CS_OK)
+                goto cleanup;
+            if (finished)
+                continue;
+            it->id = batch[i].id;
+            it->received_ms = batch[i].received_ms;
+            it->pages = batch[i].pages;
+            rc = lock_holder(it->holder_who, sizeof(it->holder_who),
+                             &it->lock_expires_ms, st, it->id, now_ms, err);
+            if (rc != CS_OK)
+                goto cleanup;
+            n++;
+        }
+        free(batch);
+        batch = NULL;
+    } while (nb == LIST_BATCH && n < max);
     *items_out = items;
     *n_out = n;
     items = NULL;
 cleanup:
-    (void)sqlite3_finalize(s);
+    free(batch);
     free(items);
     return rc;
 }
@@ -395,64 +512,65 @@ review_store_record_get(char **json_out, int *found, review_store *st,
 cs_status
 review_store_finished(int *out, review_store *st, int64_t doc, cs_error *err)
 {
-    static const char sql[] =
-        "SELECT (SELECT count(*) FROM review_records WHERE document_id = ?1)"
-        " >= (SELECT pages FROM documents WHERE id = ?1)";
-    sqlite3_stmt *s = NULL;
-    cs_status rc = prepare(&s, st, sql, err);
+    intake_journal_entry e;
+    cs_status rc;
 
     *out = 0;
+    rc = intake_journal_get(&e, st->jn, doc, err);
     if (rc != CS_OK)
         return rc;
-    (void)sqlite3_bind_int64(s, 1, doc);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        *out = sqlite3_column_int(s, 0) != 0;
-    else
-        rc = db_fail(err, st->db, "finished");
-    (void)sqlite3_finalize(s);
-    return rc;
+    return entry_finished(out, st, &e, err);
 }
 
 cs_status
 review_store_finished_docs(int64_t **ids_out, size_t *n_out, review_store *st,
                            cs_error *err)
 {
-    static const char sql[] =
-        "SELECT id FROM documents WHERE state = 'done' OR (state ="
-        " 'needs_review' AND pages > 0 AND pages <= (SELECT count(*)"
-        "  FROM review_records r WHERE r.document_id = documents.id))"
-        " ORDER BY id";
-    sqlite3_stmt *s = NULL;
+    const unsigned states = INTAKE_DOC_STATE_BIT(INTAKE_DOC_DONE) |
+                            INTAKE_DOC_STATE_BIT(INTAKE_DOC_NEEDS_REVIEW);
+    intake_journal_entry *batch = NULL;
     int64_t *v = NULL, *grown;
-    size_t n = 0, cap = 0;
-    cs_status rc = prepare(&s, st, sql, err);
-    int step;
+    size_t n = 0, cap = 0, nb = 0;
+    int64_t after = 0;
+    cs_status rc = CS_OK;
 
     *ids_out = NULL;
     *n_out = 0;
-    if (rc != CS_OK)
-        return rc;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (n == cap) {
-            cap = cap == 0 ? 64 : cap * 2;
-            grown = realloc(v, cap * sizeof(*v));
-            if (grown == NULL) {
-                rc = cs_error_set(err, CS_ENOMEM, "out of memory");
-                goto cleanup;
+    do {
+        rc = intake_journal_list(&batch, &nb, st->jn, states, after, LIST_BATCH,
+                                 err);
+        if (rc != CS_OK)
+            goto cleanup;
+        for (size_t i = 0; i < nb; i++) {
+            int finished = batch[i].state == INTAKE_DOC_DONE;
+
+            after = batch[i].id;
+            if (!finished) {
+                rc = entry_finished(&finished, st, &batch[i], err);
+                if (rc != CS_OK)
+                    goto cleanup;
             }
-            v = grown;
+            if (!finished)
+                continue;
+            if (n == cap) {
+                cap = cap == 0 ? 64 : cap * 2;
+                grown = realloc(v, cap * sizeof(*v));
+                if (grown == NULL) {
+                    rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+                    goto cleanup;
+                }
+                v = grown;
+            }
+            v[n++] = batch[i].id;
         }
-        v[n++] = sqlite3_column_int64(s, 0);
-    }
-    if (step != SQLITE_DONE) {
-        rc = db_fail(err, st->db, "finished documents");
-        goto cleanup;
-    }
+        free(batch);
+        batch = NULL;
+    } while (nb == LIST_BATCH);
     *ids_out = v;
     *n_out = n;
     v = NULL;
 cleanup:
-    (void)sqlite3_finalize(s);
+    free(batch);
     free(v);
     return rc;
 }

@@ -4,7 +4,10 @@
  * server started on a free loopback port, plain-socket requests. Checks
  * authentication, no-cache headers, locking, refused requests (bad JSON,
  * oversized bodies, path traversal), that the server still answers
- * afterwards, and a correction through to the export.
+ * afterwards, and a correction through to the export. Three more
+ * documents: claim 33 (a planted total mismatch: the reason with its
+ * numbers) and two blank pages (form_unknown, flagged at page level
+ * only: one accepted as is, one rejected).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -25,6 +28,9 @@
 
 #define CLAIMSCAN CS_BINARY_DIR "/claimscan"
 #define FIXTURE CS_SOURCE_DIR "/tests/fixtures/review/claim0030_color300.png"
+#define TOTAL_FIXTURE CS_SOURCE_DIR "/tests/fixtures/claim0033_dropout300.tif"
+#define BLANK_A CS_SOURCE_DIR "/tests/fixtures/review/blank_page_a.png"
+#define BLANK_B CS_SOURCE_DIR "/tests/fixtures/review/blank_page_b.png"
 #define RESP_MAX (4u << 20)
 
 static char g_dir[256], g_state[300], g_inbox[300];
@@ -138,12 +144,18 @@ group_setup(void **state)
         return -1;
     snprintf(g_state, sizeof(g_state), "%s/state", g_dir);
     snprintf(g_inbox, sizeof(g_inbox), "%s/inbox", g_dir);
-    snprintf(cmd, sizeof(cmd),
-             "mkdir -p %s && cp %s %s/ && %s watch --once --quiet "
-             "--settle 0.1 --state %s %s",
-             g_inbox, FIXTURE, g_inbox, CLAIMSCAN, g_state, g_inbox);
-    if (run(cmd) != 0)
-        return -1;
+    /* One watch per file: documents 1 to 4 in this order. */
+    {
+        const char *files[] = {FIXTURE, TOTAL_FIXTURE, BLANK_A, BLANK_B};
+        for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+            snprintf(cmd, sizeof(cmd),
+                     "mkdir -p %s && cp %s %s/ && %s watch --once --quiet "
+                     "--settle 0.1 --state %s %s",
+                     g_inbox, files[i], g_inbox, CLAIMSCAN, g_state, g_inbox);
+            if (run(cmd) != 0)
+                return -1;
+        }
+    }
     if (pipe(pipefd) != 0)
         return -1;
     g_pid = fork();
@@ -402,7 +414,7 @@ test_correction_to_export(void **state)
     assert_non_null(strstr(r.body, "\"done\":true"));
     response_free(&r);
     assert_int_equal(http(&r, "GET", "/api/queue", auth("alice"), NULL), 0);
-    assert_non_null(strstr(r.body, "\"documents\":[]"));
+    assert_null(strstr(r.body, "{\"id\":1,"));
     response_free(&r);
 
     snprintf(cmd, sizeof(cmd),
@@ -433,6 +445,177 @@ test_correction_to_export(void **state)
     assert_int_equal(run(cmd), 0);
 }
 
+static void
+test_total_mismatch_text(void **state)
+{
+    response r;
+
+    (void)state;
+    assert_int_equal(http(&r, "POST", "/api/docs/2/lock", auth("alice"), "{}"),
+                     0);
+    assert_int_equal(r.status, 200);
+    /* the ids stay, the words carry the numbers */
+    assert_non_null(strstr(r.body, "\"reasons\":[\"total_mismatch\"]"));
+    assert_non_null(strstr(r.body, "\"reasons_text\":[\"total charge "));
+    assert_non_null(strstr(r.body, " is not the sum of the lines, "));
+    assert_non_null(strstr(r.body, "\"reasons_text\":[\"the lines add up to "));
+    assert_non_null(strstr(r.body, ", not the total charge "));
+    /* and no page-level flags on a page that was read */
+    assert_non_null(strstr(r.body, "\"flags\":null"));
+    response_free(&r);
+    /* the total field's text holds both numbers, as read */
+    {
+        const char *t = NULL;
+        char total[32], sum[32];
+
+        assert_int_equal(
+            http(&r, "POST", "/api/docs/2/lock", auth("alice"), "{}"), 0);
+        t = strstr(r.body, "\"total charge ");
+        assert_non_null(t);
+        assert_int_equal(sscanf(t,
+                                "\"total charge %31[0-9.] is not the sum of "
+                                "the lines, %31[0-9.]\"",
+                                total, sum),
+                         2);
+        assert_string_not_equal(total, sum);
+        response_free(&r);
+    }
+    assert_int_equal(
+        http(&r, "POST", "/api/docs/2/unlock", auth("alice"), "{}"), 0);
+    response_free(&r);
+}
+
+/* One refused page decision: who, body, expected status. */
+typedef struct page_refusal {
+    const char *name, *who, *path, *body;
+    int status;
+} page_refusal;
+
+static const page_refusal page_refusals[] = {
+    {"bad json", "alice", "/api/docs/3/pages/1/decision", "{not", 400},
+    {"unknown action", "alice", "/api/docs/3/pages/1/decision",
+     "{\"action\":\"correct\",\"value\":\"x\"}", 400},
+    {"reject without reason", "alice", "/api/docs/3/pages/1/decision",
+     "{\"action\":\"reject\"}", 400},
+    {"reject empty reason", "alice", "/api/docs/3/pages/1/decision",
+     "{\"action\":\"reject\",\"reason\":\"\"}", 400},
+    {"reject control characters", "alice", "/api/docs/3/pages/1/decision",
+     "{\"action\":\"reject\",\"reason\":\"a\\nb\"}", 400},
+    {"page without page flags", "alice", "/api/docs/2/pages/1/decision",
+     "{\"action\":\"accept\"}", 404},
+    {"no such page", "alice", "/api/docs/3/pages/2/decision",
+     "{\"action\":\"accept\"}", 404},
+    {"page item is no field", "alice", "/api/docs/3/pages/1/fields/_page",
+     "{\"action\":\"accept\"}", 404},
+    {"held by alice", "bob", "/api/docs/3/pages/1/decision",
+     "{\"action\":\"accept\"}", 409},
+};
+
+static void
+test_page_flags(void **state)
+{
+    static char line[1 << 17];
+    char cmd[2048];
+    response r;
+    FILE *p;
+    int found = 0;
+
+    (void)state;
+    assert_int_equal(http(&r, "GET", "/api/queue", auth("alice"), NULL), 0);
+    assert_non_null(strstr(r.body, "{\"id\":3,\"form\":\"\""));
+    response_free(&r);
+    assert_int_equal(http(&r, "POST", "/api/docs/3/lock", auth("alice"), "{}"),
+                     0);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"flags\":{\"reasons\":[\"form_unknown\"],"
+                                   "\"reasons_text\":[\"the page matches no "
+                                   "known form\"],\"decided\":false"));
+    assert_non_null(strstr(r.body, "\"fields\":[]"));
+    assert_non_null(strstr(r.body, "\"flagged\":1"));
+    response_free(&r);
+    /* the page picture of a page without a form */
+    assert_int_equal(
+        http(&r, "GET", "/api/docs/3/pages/1/image.png", auth("alice"), NULL),
+        0);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.text, "Content-Type: image/png"));
+    response_free(&r);
+    assert_int_equal(http(&r, "GET", "/api/docs/3/pages/1/crops/_page.png",
+                          auth("alice"), NULL),
+                     0);
+    assert_int_equal(r.status, 404);
+    response_free(&r);
+    for (size_t i = 0; i < sizeof(page_refusals) / sizeof(page_refusals[0]);
+         i++) {
+        const page_refusal *c = &page_refusals[i];
+        assert_int_equal(http(&r, "POST", c->path, auth(c->who), c->body), 0);
+        if (r.status != c->status)
+            fail_msg("%s: got %d, want %d", c->name, r.status, c->status);
+        response_free(&r);
+    }
+    /* document 3: accepted as is, then finished and exported */
+    assert_int_equal(http(&r, "POST", "/api/docs/3/pages/1/decision",
+                          auth("alice"), "{\"action\":\"accept\"}"),
+                     0);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"remaining\":0"));
+    assert_non_null(strstr(r.body, "\"done\":true"));
+    response_free(&r);
+    assert_int_equal(http(&r, "POST", "/api/docs/3/lock", auth("alice"), "{}"),
+                     0);
+    assert_int_equal(r.status, 404);
+    response_free(&r);
+    snprintf(cmd, sizeof(cmd), "%s export --state %s --format jsonl", CLAIMSCAN,
+             g_state);
+    p = popen(cmd, "r");
+    assert_non_null(p);
+    while (fgets(line, sizeof(line), p) != NULL)
+        found |=
+            (strstr(line, "\"document_id\":3,") != NULL ||
+             strstr(line, "\"document_id\":3}") != NULL) &&
+            strstr(line, "\"original_reasons\":[\"form_unknown\"]") != NULL &&
+            strstr(line, "\"review_action\":\"accept\"") != NULL &&
+            strstr(line, "\"reviewed\":true") != NULL;
+    assert_int_equal(pclose(p), 0);
+    assert_true(found);
+    /* document 4: rejected with a reason: failed, out of the queue */
+    assert_int_equal(http(&r, "POST", "/api/docs/4/lock", auth("bob"), "{}"),
+                     0);
+    assert_int_equal(r.status, 200);
+    response_free(&r);
+    assert_int_equal(http(&r, "POST", "/api/docs/4/pages/1/decision",
+                          auth("bob"),
+                          "{\"action\":\"reject\",\"reason\":\"not a "
+                          "claim form\"}"),
+                     0);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"state\":\"failed\""));
+    response_free(&r);
+    assert_int_equal(http(&r, "POST", "/api/docs/4/lock", auth("bob"), "{}"),
+                     0);
+    assert_int_equal(r.status, 404);
+    response_free(&r);
+    assert_int_equal(http(&r, "GET", "/api/queue", auth("alice"), NULL), 0);
+    assert_null(strstr(r.body, "{\"id\":3,"));
+    assert_null(strstr(r.body, "{\"id\":4,"));
+    response_free(&r);
+    snprintf(cmd, sizeof(cmd),
+             "%s status --state %s | grep 'document 4' | grep -q 'rejected "
+             "in review (page 1): not a claim form'",
+             CLAIMSCAN, g_state);
+    assert_int_equal(run(cmd), 0);
+    snprintf(cmd, sizeof(cmd),
+             "sqlite3 %s/journal.sqlite \"SELECT document_id || ':' || field "
+             "|| ':' || action || ':' || new_value || ':' || who FROM "
+             "review_audit WHERE field = '_page' ORDER BY id\" > "
+             "%s/page_audit.txt && grep -qx '3:_page:accept::alice' "
+             "%s/page_audit.txt && grep -qx '4:_page:reject:not a claim "
+             "form:bob' %s/page_audit.txt",
+             g_state, g_dir, g_dir, g_dir);
+    if (access("/usr/bin/sqlite3", X_OK) == 0)
+        assert_int_equal(run(cmd), 0);
+}
+
 int
 main(void)
 {
@@ -441,6 +624,8 @@ main(void)
         cmocka_unit_test(test_locking),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_oversized),
+        cmocka_unit_test(test_total_mismatch_text),
+        cmocka_unit_test(test_page_flags),
         cmocka_unit_test(test_correction_to_export),
     };
 

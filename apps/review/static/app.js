@@ -85,14 +85,105 @@ async function openDoc(id) {
   $("doc-view").hidden = false;
   $("doc-title").textContent = "Document #" + current.id + " \u2014 " +
     current.flagged + " flagged field(s)";
-  const firstPage = current.pages[0];
-  $("page-img").src = firstPage.image;
+  $("page-img").dataset.page = "";
+  showPage(1);
   const list = $("fields");
   list.replaceChildren();
-  for (const f of current.fields) list.appendChild(fieldItem(f));
-  const open = list.querySelector("li:not(.done) input") || list.querySelector("input");
+  for (const pg of current.pages) {
+    if (pg.flags) list.appendChild(pageItem(pg));
+    for (const f of current.fields) if (f.page === pg.page) list.appendChild(fieldItem(f));
+  }
+  const open = list.querySelector("li:not(.done) .primary") || list.querySelector(".primary");
   if (open) open.focus();
   status("#" + current.id + ": " + (current.flagged - current.decided) + " to go");
+}
+
+// Shows the picture of page p (1-based) of the open document.
+function showPage(p) {
+  const pg = current.pages[p - 1];
+  const img = $("page-img");
+  if (!pg || img.dataset.page === String(p)) return;
+  img.dataset.page = String(p);
+  img.src = pg.image;
+}
+
+// Marks li as the one being worked on and shows its page.
+function setCurrent(li, page) {
+  document.querySelectorAll("#fields li.current").forEach((x) => x.classList.remove("current"));
+  li.classList.add("current");
+  showPage(page);
+}
+
+// The page's own flags (no form, poor alignment, ...): accept the page as
+// it is, or reject the document with a reason.
+function pageItem(pg) {
+  const fl = pg.flags;
+  const li = document.createElement("li");
+  li.className = "page-flags";
+  li.dataset.page = pg.page;
+  const name = document.createElement("div");
+  name.className = "name";
+  name.textContent = "page " + pg.page + " as a whole";
+  const why = document.createElement("div");
+  why.className = "why";
+  why.textContent = fl.reasons_text.join("; ");
+  const accept = document.createElement("button");
+  accept.type = "button";
+  accept.className = "primary";
+  accept.textContent = "Accept page as is";
+  const reason = document.createElement("input");
+  reason.type = "text";
+  reason.name = "reject-reason-" + pg.page;
+  reason.placeholder = "reason to reject the document";
+  reason.autocomplete = "off";
+  reason.maxLength = 200;
+  const reject = document.createElement("button");
+  reject.type = "button";
+  reject.textContent = "Reject document";
+  const msg = document.createElement("div");
+  msg.className = "msg";
+  if (fl.decided) { li.classList.add("done"); msg.textContent = fl.action; }
+  li.append(name, why, accept, reason, reject, msg);
+  for (const el of [accept, reason, reject]) {
+    el.addEventListener("focus", () => { setCurrent(li, pg.page); $("page-mark").style.display = "none"; });
+    el.addEventListener("keydown", (e) => {
+      if (e.key === "Escape") { e.preventDefault(); closeDoc(); }
+    });
+  }
+  accept.addEventListener("click", () => decidePage(pg, li, msg, { action: "accept" }));
+  const doReject = () => {
+    if (!reason.value.trim()) { msg.textContent = "give a reason to reject"; reason.focus(); return; }
+    decidePage(pg, li, msg, { action: "reject", reason: reason.value.trim() });
+  };
+  reject.addEventListener("click", doReject);
+  reason.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") { e.preventDefault(); doReject(); }
+  });
+  return li;
+}
+
+async function decidePage(pg, li, msg, body) {
+  const url = "/api/docs/" + current.id + "/pages/" + pg.page + "/decision";
+  const r = await api("POST", url, body);
+  if (r.status !== 200) {
+    msg.textContent = "not saved (" + r.status + ")" + (r.data && r.data.error ? ": " + r.data.error : "");
+    return;
+  }
+  if (body.action === "reject") { status("#" + current.id + " rejected"); showQueue(true); return; }
+  pg.flags.decided = true;
+  li.classList.add("done");
+  msg.textContent = r.data.action;
+  afterDecision(li, r.data);
+}
+
+// After a saved decision: the next document, or the next open item.
+function afterDecision(li, data) {
+  if (data.done) { status("#" + current.id + " done"); showQueue(true); return; }
+  status("#" + current.id + ": " + data.remaining + " to go");
+  const items = Array.from(document.querySelectorAll("#fields li"));
+  const at = items.indexOf(li);
+  const next = items.slice(at + 1).concat(items.slice(0, at)).find((x) => !x.classList.contains("done"));
+  if (next) next.querySelector(".primary").focus();
 }
 
 function fieldItem(f) {
@@ -112,14 +203,14 @@ function fieldItem(f) {
   input.name = f.field;
   input.autocomplete = "off";
   input.spellcheck = false;
+  input.className = "primary";
   input.value = f.decided ? f.decided_value : f.value;
   const msg = document.createElement("div");
   msg.className = "msg";
   if (f.decided) { li.classList.add("done"); msg.textContent = f.action; }
   li.append(name, img, why, input, msg);
   input.addEventListener("focus", () => {
-    document.querySelectorAll("#fields li.current").forEach((x) => x.classList.remove("current"));
-    li.classList.add("current");
+    setCurrent(li, f.page);
     input.select();
     markBox(f);
   });
@@ -153,12 +244,7 @@ async function submit(f, li, input, msg, override) {
   input.value = r.data.value;
   li.classList.add("done");
   msg.textContent = r.data.action;
-  if (r.data.done) { status("#" + current.id + " done"); showQueue(true); return; }
-  status("#" + current.id + ": " + r.data.remaining + " to go");
-  const items = Array.from(document.querySelectorAll("#fields li"));
-  const at = items.indexOf(li);
-  const next = items.slice(at + 1).concat(items.slice(0, at)).find((x) => !x.classList.contains("done"));
-  if (next) next.querySelector("input").focus();
+  afterDecision(li, r.data);
 }
 
 async function closeDoc() {
@@ -169,7 +255,7 @@ async function closeDoc() {
 document.addEventListener("DOMContentLoaded", () => {
   $("page-img").addEventListener("load", () => {
     const a = document.activeElement;
-    if (a && a.tagName === "INPUT") a.dispatchEvent(new Event("focus"));
+    if (a && a.tagName === "INPUT" && !a.name.startsWith("reject-reason-")) a.dispatchEvent(new Event("focus"));
   });
   showQueue(false);
 });
