@@ -7,23 +7,24 @@
 
 #include <getopt.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Exit codes of every command. */
 enum {
-    CLI_EXIT_OK = 0,      /* every input was processed */
-    CLI_EXIT_INPUT = 1,   /* some inputs could not be read (named on stderr) */
-    CLI_EXIT_USAGE = 2,   /* bad command line */
-    CLI_EXIT_FAILURE = 3  /* could not start: forms, engine, state folder */
+    CLI_EXIT_OK = 0,     /* every input was processed */
+    CLI_EXIT_INPUT = 1,  /* some inputs could not be read (named on stderr) */
+    CLI_EXIT_USAGE = 2,  /* bad command line */
+    CLI_EXIT_FAILURE = 3 /* could not start: forms, engine, state folder */
 };
 
 #define CLI_NAME "claimscan"
 
 /* One option of a command. */
 typedef struct cli_option {
-    const char *name;  /* long name, without "--" */
-    int short_name;    /* a letter, or 0 */
-    const char *arg;   /* the argument's name, or NULL for a switch */
-    const char *help;  /* one line */
+    const char *name; /* long name, without "--" */
+    int short_name;   /* a letter, or 0 */
+    const char *arg;  /* the argument's name, or NULL for a switch */
+    const char *help; /* one line */
 } cli_option;
 
 /* One command: name, usage line, purpose, options. */
@@ -63,6 +64,11 @@ int cli_startup(void);
 const char *cli_forms_dir(const char *given);
 
 int cmd_extract(const cli_command *cmd, int argc, char **argv);
+
+/* Writes Unix time ms (milliseconds) as UTC into out: ISO 8601
+ * ("2026-11-27T02:11:20Z"), or for people ("2026-11-27 02:11:20 UTC")
+ * when human is set; "?" when it cannot. */
+void cli_format_utc(char *out, size_t size, int64_t ms, int human);
 
 /* ---- watch and status (cmd_watch.c, cmd_status.c) ------------------ */
 

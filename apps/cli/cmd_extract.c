@@ -127,35 +127,6 @@ on_option(size_t id, const char *arg, void *ctx)
     return 0;
 }
 
-/* Writes data to dir/name atomically: a temporary file, fsync, rename. */
-static int
-write_atomic(const char *dir, const char *name, const char *data, size_t size)
-{
-    char tmp[4096], path[4096];
-    int fd, ok = 1;
-    size_t done = 0;
-
-    if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path) ||
-        snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name) >= (int)sizeof(tmp))
-        return -1;
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return -1;
-    while (ok && done < size) {
-        ssize_t n = write(fd, data + done, size - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        ok = n > 0;
-        done += n > 0 ? (size_t)n : 0;
-    }
-    ok = ok && fsync(fd) == 0;
-    ok = close(fd) == 0 && ok;
-    if (ok && rename(tmp, path) == 0)
-        return 0;
-    (void)unlink(tmp);
-    return -1;
-}
-
 /* Prints (or writes) the finished pages that are next in order. Called
  * with the lock held. */
 static void
@@ -164,7 +135,7 @@ flush_ready(pool *p)
     while (p->next_print < p->nslots && p->slots[p->next_print].done) {
         slot *s = &p->slots[p->next_print];
         const char *file = p->files[s->file];
-        char name[512];
+        char path[4096];
         if (s->failed) {
             fprintf(stderr, "%s: %s: page %zu: %s\n", CLI_NAME, file,
                     s->page + 1, s->message);
@@ -172,14 +143,15 @@ flush_ready(pool *p)
             p->failed_pages++;
         } else {
             if (p->set->out_dir != NULL) {
-                (void)snprintf(name, sizeof(name), "%s-p%zu.json",
-                               p->stems[s->file], s->page + 1);
                 size_t len = strlen(s->out.json);
+                cs_error err = CS_ERROR_INIT;
+                (void)snprintf(path, sizeof(path), "%s/%s-p%zu.json",
+                               p->set->out_dir, p->stems[s->file], s->page + 1);
                 s->out.json[len] = '\n'; /* replaces the NUL; not a string */
-                if (write_atomic(p->set->out_dir, name, s->out.json, len + 1) !=
-                    0) {
-                    fprintf(stderr, "%s: cannot write %s/%s: %s\n", CLI_NAME,
-                            p->set->out_dir, name, strerror(errno));
+                if (intake_file_write_atomic(path, s->out.json, len + 1,
+                                             &err) != CS_OK) {
+                    fprintf(stderr, "%s: cannot write %s: %s\n", CLI_NAME, path,
+                            err.message);
                     raise_status(&p->status, CLI_EXIT_INPUT);
                 }
                 s->out.json[len] = '\0';

@@ -63,17 +63,6 @@ print_printable(const char *s)
 }
 
 static void
-format_utc(char *out, size_t size, int64_t ms)
-{
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-
-    if (gmtime_r(&t, &tm) == NULL ||
-        strftime(out, size, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
-        (void)snprintf(out, size, "?");
-}
-
-static void
 format_age(char *out, size_t size, int64_t ms)
 {
     int64_t s = ms / 1000;
@@ -216,7 +205,7 @@ cmd_status(const cli_command *cmd, int argc, char **argv)
     }
     printf("  %-14s %8zu\n\n", "total", total);
     if (stats.oldest_id > 0) {
-        format_utc(when, sizeof(when), stats.oldest_ms);
+        cli_format_utc(when, sizeof(when), stats.oldest_ms, 1);
         format_age(age, sizeof(age), now - stats.oldest_ms);
         printf("oldest waiting: document %lld \"", (long long)stats.oldest_id);
         print_printable(stats.oldest_name);
@@ -230,7 +219,7 @@ cmd_status(const cli_command *cmd, int argc, char **argv)
         printf("\nlast errors (newest first):%s\n",
                nevents == 0 ? " none" : "");
         for (size_t i = 0; i < nevents; i++) {
-            format_utc(when, sizeof(when), events[i].at_ms);
+            cli_format_utc(when, sizeof(when), events[i].at_ms, 1);
             printf("  %s  document %lld  %s  \"", when,
                    (long long)events[i].document_id,
                    intake_doc_state_name(events[i].state));

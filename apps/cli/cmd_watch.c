@@ -233,17 +233,6 @@ printable(char *out, size_t size, const char *s)
     out[n] = '\0';
 }
 
-static void
-format_utc(char *out, size_t size, int64_t ms)
-{
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-
-    if (gmtime_r(&t, &tm) == NULL ||
-        strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        (void)snprintf(out, size, "?");
-}
-
 /* ---- moving originals ----------------------------------------------- */
 
 /* Writes quarantine/<id>.reason.txt beside a quarantined original. */
@@ -261,7 +250,7 @@ write_reason(const watcher *wt, const intake_journal_entry *e, cs_error *err)
     if (n < 0 || (size_t)n >= sizeof(path))
         return cs_error_set(err, CS_EINVAL, "state folder path too long");
     printable(name, sizeof(name), e->name);
-    format_utc(when, sizeof(when), e->received_ms);
+    cli_format_utc(when, sizeof(when), e->received_ms, 0);
     n = snprintf(text, sizeof(text),
                  "claimscan set this file aside.\n\n"
                  "document: %lld\n"

@@ -1,6 +1,7 @@
 /*
- * opt.c: option tables. getopt_long's table and --help are both made from
- * a command's cli_option list, so help cannot go stale.
+ * opt.c: option tables (getopt_long's table and --help are both made from
+ * a command's cli_option list, so help cannot go stale), and the small
+ * helpers the commands share.
  */
 #include "apps/cli/cli.h"
 
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MAX_OPTIONS 32
 
@@ -19,11 +21,10 @@ cli_help(const cli_command *cmd)
     for (size_t i = 0; i < cmd->noptions; i++) {
         const cli_option *o = &cmd->options[i];
         char left[64];
-        (void)snprintf(left, sizeof(left), "%c%c%s--%s%s%s",
-                       o->short_name ? '-' : ' ',
-                       o->short_name ? o->short_name : ' ',
-                       o->short_name ? ", " : "  ", o->name,
-                       o->arg != NULL ? " " : "", o->arg != NULL ? o->arg : "");
+        (void)snprintf(
+            left, sizeof(left), "%c%c%s--%s%s%s", o->short_name ? '-' : ' ',
+            o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ",
+            o->name, o->arg != NULL ? " " : "", o->arg != NULL ? o->arg : "");
         printf("  %-28s %s\n", left, o->help);
     }
 }
@@ -108,4 +109,17 @@ cli_parse_int(int *out, const char *s, int lo, int hi)
         return -1;
     *out = (int)v;
     return 0;
+}
+
+void
+cli_format_utc(char *out, size_t size, int64_t ms, int human)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+
+    if (gmtime_r(&t, &tm) == NULL ||
+        strftime(out, size,
+                 human ? "%Y-%m-%d %H:%M:%S UTC" : "%Y-%m-%dT%H:%M:%SZ",
+                 &tm) == 0)
+        (void)snprintf(out, size, "?");
 }

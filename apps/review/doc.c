@@ -3,6 +3,7 @@
  * the flagged fields, the decisions of the audit, the checks a typed value
  * must pass, and the reviewed record written when the last flag clears.
  */
+#include "apps/cli/cli.h"
 #include "apps/review/review.h"
 
 #include <jansson.h>
@@ -259,17 +260,6 @@ cleanup:
     return rc;
 }
 
-static void
-format_utc(char *out, size_t size, int64_t ms)
-{
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-
-    if (gmtime_r(&t, &tm) == NULL ||
-        strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        (void)snprintf(out, size, "?");
-}
-
 cs_status
 review_doc_record(char **json_out, const review_doc *d, int page,
                   const char *who, int64_t now_ms, cs_error *err)
@@ -317,7 +307,7 @@ review_doc_record(char **json_out, const review_doc *d, int page,
         bad |= json_object_set_new(f, "reasons", json_array());
         bad |= json_object_set_new(f, "review_action", json_string(it->action));
     }
-    format_utc(when, sizeof(when), now_ms);
+    cli_format_utc(when, sizeof(when), now_ms, 0);
     bad |= json_object_set_new(rec, "review", json_false());
     bad |= json_object_set_new(rec, "reviewed", json_true());
     bad |= json_object_set_new(rec, "reviewed_by", json_string(who));

@@ -6,6 +6,7 @@
  * HTTP Basic against a users file) and every response forbids caching.
  * Logs name documents by id and fields by id, never values.
  */
+#include "apps/cli/cli.h"
 #include "apps/review/review.h"
 
 #include <arpa/inet.h>
@@ -369,17 +370,6 @@ handle_static(review_server *srv, struct MHD_Connection *c, const char *name)
 
 /* ---- documents ------------------------------------------------------ */
 
-static void
-format_utc(char *out, size_t size, int64_t ms)
-{
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-
-    if (gmtime_r(&t, &tm) == NULL ||
-        strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        (void)snprintf(out, size, "?");
-}
-
 /* The form and flagged-field count of document id, for the queue. */
 static void
 queue_counts(const char **form_out, size_t *flagged_out, review_server *srv,
@@ -420,7 +410,7 @@ handle_queue(review_server *srv, struct MHD_Connection *c, const caller *who)
         const char *form;
         size_t flagged;
 
-        format_utc(when, sizeof(when), items[i].received_ms);
+        cli_format_utc(when, sizeof(when), items[i].received_ms, 0);
         queue_counts(&form, &flagged, srv, items[i].id);
         (void)json_array_append_new(
             arr, json_pack("{s:I,s:s,s:s,s:i,s:I,s:s?,s:b}", "id",
@@ -545,7 +535,7 @@ doc_json(review_server *srv, const review_doc *d, const review_scan *sc)
                       "decided_value", it->decided_value));
     }
     (void)srv;
-    format_utc(when, sizeof(when), d->entry.received_ms);
+    cli_format_utc(when, sizeof(when), d->entry.received_ms, 0);
     return json_pack("{s:I,s:s,s:i,s:o?,s:o?,s:i,s:i}", "id",
                      (json_int_t)d->entry.id, "received", when, "npages",
                      d->npages, "pages", pages, "fields", fields, "flagged",
