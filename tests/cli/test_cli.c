@@ -1,8 +1,8 @@
 /*
  * test_cli.c: the claimscan program as a user runs it. Each test starts
- * the built binary (CS_BINARY_DIR/claimscan) with posix_spawn, its
- * output captured in files of a temporary folder, and checks the exit
- * code, stdout and stderr, and the files it writes.
+ * the built binary (CS_BINARY_DIR/claimscan) with ts_run_program, its
+ * output captured, and checks the exit code, stdout and stderr, and the
+ * files it writes (in a temporary folder).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,146 +12,51 @@
 #include <cmocka.h>
 
 #include <dirent.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <leptonica/allheaders.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
+
+#include "support/support.h"
 
 #define CLAIMSCAN CS_BINARY_DIR "/claimscan"
 #define SAMPLES CS_SOURCE_DIR "/samples/scans/"
 #define BW300 SAMPLES "claim0001_bw300.tif"
 #define COLOR300 SAMPLES "claim0001_color300.png"
 #define DROPOUT300 SAMPLES "claim0001_dropout300.tif"
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_ARGS 16
-
-extern char **environ;
+/* A run of the program that takes longer has hung. */
+#define RUN_TIMEOUT 300.0
 
 static char tmpdir[256];
 
-/* What one run of the program gave. */
-typedef struct run {
-    int status; /* exit code; -1 when it did not exit normally */
-    char *out;  /* stdout, NUL-terminated */
-    char *err;  /* stderr */
-} run;
-
-static void
-run_clear(run *r)
-{
-    free(r->out);
-    free(r->err);
-    memset(r, 0, sizeof(*r));
-}
-
-static char *
-slurp(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    char *buf = NULL;
-    long len;
-
-    if (fp == NULL)
-        return NULL;
-    if (fseek(fp, 0, SEEK_END) == 0 && (len = ftell(fp)) >= 0 &&
-        fseek(fp, 0, SEEK_SET) == 0 && (buf = malloc((size_t)len + 1)) != NULL)
-        buf[fread(buf, 1, (size_t)len, fp)] = '\0';
-    (void)fclose(fp);
-    return buf;
-}
-
-static void
-remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-
-    while (d != NULL && (e = readdir(d)) != NULL) {
-        char path[512];
-        struct stat st;
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >=
-            (int)sizeof(path))
-            continue;
-        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            remove_tree(path);
-        else
-            (void)unlink(path);
-    }
-    if (d != NULL)
-        (void)closedir(d);
-    (void)rmdir(dir);
-}
-
-/* tmpdir/name into out. */
-static const char *
-tmp_path(char *out, size_t size, const char *name)
-{
-    (void)snprintf(out, size, "%s/%s", tmpdir, name);
-    return out;
-}
-
 /*
  * Runs claimscan with args (NULL-terminated, without the program name),
- * stdin from /dev/null, stdout and stderr into files of tmpdir (stdout to
- * stdout_to instead when not NULL), and waits for it. Returns 0 when it
- * could be started.
+ * stdin from /dev/null, stdout (into the file stdout_to instead when not
+ * NULL) and stderr captured, and waits for it. Returns 0 when it could be
+ * started.
  */
 static int
-run_claimscan_to(run *r, const char *const *args, const char *stdout_to)
+run_claimscan_to(ts_run *r, const char *const *args, const char *stdout_to)
 {
-    char *argv[MAX_ARGS + 2];
-    char out_path[512], err_path[512];
-    posix_spawn_file_actions_t fa;
-    pid_t pid;
-    int status = 0, n = 0, rc;
+    const char *argv[MAX_ARGS + 2];
+    ts_run_options opts = {stdout_to, RUN_TIMEOUT};
+    int n = 0;
 
-    memset(r, 0, sizeof(*r));
-    r->status = -1;
-    argv[n++] = (char *)CLAIMSCAN;
+    argv[n++] = CLAIMSCAN;
     while (args[n - 1] != NULL && n <= MAX_ARGS) {
-        argv[n] = (char *)args[n - 1];
+        argv[n] = args[n - 1];
         n++;
     }
     argv[n] = NULL;
-    (void)tmp_path(out_path, sizeof(out_path), "run.stdout");
-    (void)tmp_path(err_path, sizeof(err_path), "run.stderr");
-    if (posix_spawn_file_actions_init(&fa) != 0)
-        return -1;
-    rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    if (rc == 0)
-        rc = posix_spawn_file_actions_addopen(
-            &fa, 1, stdout_to != NULL ? stdout_to : out_path,
-            O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (rc == 0)
-        rc = posix_spawn_file_actions_addopen(
-            &fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (rc == 0)
-        rc = posix_spawn(&pid, CLAIMSCAN, &fa, NULL, argv, environ);
-    (void)posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) {
-        print_error("cannot start %s: %s\n", CLAIMSCAN, strerror(rc));
-        return -1;
-    }
-    if (waitpid(pid, &status, 0) != pid)
-        return -1;
-    r->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r->out = stdout_to != NULL ? strdup("") : slurp(out_path);
-    r->err = slurp(err_path);
-    if (r->out == NULL || r->err == NULL)
-        return -1;
-    return 0;
+    return ts_run_program(r, argv, &opts);
 }
 
 static int
-run_claimscan(run *r, const char *const *args)
+run_claimscan(ts_run *r, const char *const *args)
 {
     return run_claimscan_to(r, args, NULL);
 }
@@ -159,7 +64,7 @@ run_claimscan(run *r, const char *const *args)
 /* Runs and reports what came out when the exit code is not the one
  * expected. */
 static void
-run_expect(run *r, const char *const *args, int status)
+run_expect(ts_run *r, const char *const *args, int status)
 {
     assert_int_equal(run_claimscan(r, args), 0);
     if (r->status != status)
@@ -196,19 +101,6 @@ line_naming(const char *text, const char *path, char *line, size_t size)
     return line;
 }
 
-static int
-write_bytes(const char *path, const char *data, size_t size)
-{
-    FILE *fp = fopen(path, "wb");
-    int ok;
-
-    if (fp == NULL)
-        return -1;
-    ok = size == 0 || fwrite(data, 1, size, fp) == size;
-    ok = fclose(fp) == 0 && ok;
-    return ok ? 0 : -1;
-}
-
 /* A page without the form: read quickly (nothing registers, no OCR). */
 static int
 write_blank_png(const char *path)
@@ -223,7 +115,6 @@ write_blank_png(const char *path)
 static int
 group_setup(void **state)
 {
-    const char *base = getenv("TMPDIR");
     struct stat st;
 
     (void)state;
@@ -235,10 +126,7 @@ group_setup(void **state)
         print_error("%s is not built\n", CLAIMSCAN);
         return -1;
     }
-    if (snprintf(tmpdir, sizeof(tmpdir), "%s/cs_test_cli.XXXXXX",
-                 base != NULL && base[0] != '\0' ? base : "/tmp") >=
-            (int)sizeof(tmpdir) ||
-        mkdtemp(tmpdir) == NULL)
+    if (ts_tmpdir_make(tmpdir, sizeof(tmpdir), "cs_test_cli.") != 0)
         return -1;
     return 0;
 }
@@ -247,14 +135,14 @@ static int
 group_teardown(void **state)
 {
     (void)state;
-    remove_tree(tmpdir);
+    (void)ts_tree_remove(tmpdir);
     return 0;
 }
 
 /* Resources of the running test, freed by scratch_free after it, passed
  * or failed (a failed assertion leaves the test by longjmp). */
 static struct scratch {
-    run r1, r2;
+    ts_run r1, r2;
     char *text;
     json_t *rec;
     PIX *pix;
@@ -265,8 +153,8 @@ static int
 scratch_free(void **state)
 {
     (void)state;
-    run_clear(&s.r1);
-    run_clear(&s.r2);
+    ts_run_clear(&s.r1);
+    ts_run_clear(&s.r2);
     free(s.text);
     json_decref(s.rec);
     pixDestroy(&s.pix);
@@ -352,7 +240,7 @@ static void
 test_usage_case(void **state)
 {
     const struct usage_case *c = *state;
-    run *r = &s.r1;
+    ts_run *r = &s.r1;
 
     run_expect(r, c->args, c->status);
     if (c->out_has != NULL)
@@ -380,14 +268,14 @@ test_good_and_bad_inputs(void **state)
     static const char not_image[] = "name,amount\nsmith,12.00\n";
     const char *args[] = {"extract", "--form", "cms1500", DROPOUT300,
                           empty,     text,     NULL};
-    run *r = &s.r1;
+    ts_run *r = &s.r1;
     json_t *rec;
 
     (void)state;
-    (void)tmp_path(empty, sizeof(empty), "empty.png");
-    (void)tmp_path(text, sizeof(text), "x.tif");
-    assert_int_equal(write_bytes(empty, "", 0), 0);
-    assert_int_equal(write_bytes(text, not_image, sizeof(not_image) - 1), 0);
+    (void)ts_path(empty, sizeof(empty), tmpdir, "empty.png");
+    (void)ts_path(text, sizeof(text), tmpdir, "x.tif");
+    assert_int_equal(ts_file_write(empty, "", 0), 0);
+    assert_int_equal(ts_file_write(text, not_image, sizeof(not_image) - 1), 0);
     run_expect(r, args, 1);
     assert_int_equal(count_lines(r->out), 1);
     assert_true(r->out[strlen(r->out) - 1] == '\n');
@@ -415,10 +303,10 @@ test_only_bad_inputs(void **state)
 {
     char missing[512], line[1024];
     const char *args[] = {"extract", missing, tmpdir, NULL};
-    run *r = &s.r1;
+    ts_run *r = &s.r1;
 
     (void)state;
-    (void)tmp_path(missing, sizeof(missing), "no-such-scan.png");
+    (void)ts_path(missing, sizeof(missing), tmpdir, "no-such-scan.png");
     run_expect(r, args, 1);
     assert_string_equal(r->out, "");
     assert_non_null(line_naming(r->err, missing, line, sizeof(line)));
@@ -470,16 +358,16 @@ test_out_dir(void **state)
     json_t *rec;
 
     (void)state;
-    (void)tmp_path(dir, sizeof(dir), "records");
+    (void)ts_path(dir, sizeof(dir), tmpdir, "records");
     run_expect(&s.r1, args, 0);
     assert_string_equal(s.r1.out, "");
     assert_int_equal(stat(dir, &st), 0);
     assert_true(S_ISDIR(st.st_mode));
     assert_int_equal(st.st_mode & 0777, 0700);
-    (void)snprintf(file, sizeof(file), "%s/claim0001_dropout300-p1.json", dir);
+    (void)ts_path(file, sizeof(file), dir, "claim0001_dropout300-p1.json");
     assert_true(is_regular_with_mode(file, 0600));
     assert_int_equal(count_entries(dir), 1); /* no temporary left over */
-    s.text = slurp(file);
+    s.text = ts_file_read(file, NULL);
     assert_non_null(s.text);
     assert_int_equal(count_lines(s.text), 1);
     rec = parse_record(s.text, strlen(s.text));
@@ -503,9 +391,9 @@ test_out_dir_pages(void **state)
     for (int i = 0; i < 3; i++)
         assert_int_equal(pixaAddPix(s.pixa, pixCreate(2550, 3300, 1), L_INSERT),
                          0);
-    (void)tmp_path(tif, sizeof(tif), "three.tif");
+    (void)ts_path(tif, sizeof(tif), tmpdir, "three.tif");
     assert_int_equal(pixaWriteMultipageTiff(tif, s.pixa), 0);
-    (void)tmp_path(dir, sizeof(dir), "pages");
+    (void)ts_path(dir, sizeof(dir), tmpdir, "pages");
     run_expect(&s.r1, args, 0);
     assert_int_equal(count_entries(dir), 3);
     for (int p = 1; p <= 3; p++) {
@@ -513,7 +401,7 @@ test_out_dir_pages(void **state)
         (void)snprintf(file, sizeof(file), "%s/three-p%d.json", dir, p);
         assert_true(is_regular_with_mode(file, 0600));
         free(s.text);
-        s.text = slurp(file);
+        s.text = ts_file_read(file, NULL);
         assert_non_null(s.text);
         rec = parse_record(s.text, strlen(s.text));
         assert_non_null(rec);
@@ -531,20 +419,20 @@ test_out_dir_same_names(void **state)
     const char *args[] = {"extract", "--out", dir, pa, pb, NULL};
 
     (void)state;
-    (void)tmp_path(a, sizeof(a), "a");
-    (void)tmp_path(b, sizeof(b), "b");
+    (void)ts_path(a, sizeof(a), tmpdir, "a");
+    (void)ts_path(b, sizeof(b), tmpdir, "b");
     assert_int_equal(mkdir(a, 0700), 0);
     assert_int_equal(mkdir(b, 0700), 0);
-    (void)snprintf(pa, sizeof(pa), "%s/scan.png", a);
-    (void)snprintf(pb, sizeof(pb), "%s/scan.png", b);
+    (void)ts_path(pa, sizeof(pa), a, "scan.png");
+    (void)ts_path(pb, sizeof(pb), b, "scan.png");
     assert_int_equal(write_blank_png(pa), 0);
     assert_int_equal(write_blank_png(pb), 0);
-    (void)tmp_path(dir, sizeof(dir), "same");
+    (void)ts_path(dir, sizeof(dir), tmpdir, "same");
     run_expect(&s.r1, args, 0);
     assert_int_equal(count_entries(dir), 2);
-    (void)snprintf(file, sizeof(file), "%s/scan-p1.json", dir);
+    (void)ts_path(file, sizeof(file), dir, "scan-p1.json");
     assert_true(is_regular_with_mode(file, 0600));
-    (void)snprintf(file, sizeof(file), "%s/scan-2-p1.json", dir);
+    (void)ts_path(file, sizeof(file), dir, "scan-2-p1.json");
     assert_true(is_regular_with_mode(file, 0600));
 }
 
@@ -567,7 +455,7 @@ test_jobs_same_records(void **state)
         print_error("--jobs 2 differs from --jobs 1\n");
     assert_string_equal(s.r1.out, s.r2.out);
     line = s.r2.out;
-    for (size_t i = 0; i < COUNT(inputs); i++) {
+    for (size_t i = 0; i < TS_COUNT(inputs); i++) {
         json_t *rec = parse_record(line, strcspn(line, "\n"));
         assert_non_null(rec);
         assert_string_equal(json_string_value(json_object_get(rec, "source")),
@@ -586,10 +474,10 @@ test_overlay(void **state)
                           dir,       DROPOUT300, NULL};
 
     (void)state;
-    (void)tmp_path(dir, sizeof(dir), "overlays");
+    (void)ts_path(dir, sizeof(dir), tmpdir, "overlays");
     run_expect(&s.r1, args, 0);
     assert_int_equal(count_lines(s.r1.out), 1); /* records still on stdout */
-    (void)snprintf(file, sizeof(file), "%s/claim0001_dropout300-p1.png", dir);
+    (void)ts_path(file, sizeof(file), dir, "claim0001_dropout300-p1.png");
     assert_true(is_regular_with_mode(file, 0600));
     assert_int_equal(count_entries(dir), 1);
     s.pix = pixRead(file);
@@ -607,9 +495,9 @@ test_out_dir_is_a_file(void **state)
     const char *args[] = {"extract", "--out", file, blank, NULL};
 
     (void)state;
-    (void)tmp_path(file, sizeof(file), "not-a-folder");
-    (void)tmp_path(blank, sizeof(blank), "blank-for-out.png");
-    assert_int_equal(write_bytes(file, "x", 1), 0);
+    (void)ts_path(file, sizeof(file), tmpdir, "not-a-folder");
+    (void)ts_path(blank, sizeof(blank), tmpdir, "blank-for-out.png");
+    assert_int_equal(ts_file_write(file, "x", 1), 0);
     assert_int_equal(write_blank_png(blank), 0);
     run_expect(&s.r1, args, 3);
     assert_string_equal(s.r1.out, "");
@@ -625,7 +513,7 @@ test_stdout_write_error(void **state)
     const char *args[] = {"extract", blank, NULL};
 
     (void)state;
-    (void)tmp_path(blank, sizeof(blank), "blank-for-full.png");
+    (void)ts_path(blank, sizeof(blank), tmpdir, "blank-for-full.png");
     assert_int_equal(write_blank_png(blank), 0);
     assert_int_equal(run_claimscan_to(&s.r1, args, "/dev/full"), 0);
     if (s.r1.status == 0)
@@ -634,24 +522,12 @@ test_stdout_write_error(void **state)
     assert_true(s.r1.err[0] != '\0');
 }
 
-#define N_TESTS (COUNT(usage_cases) + 9)
+#define N_TESTS (TS_COUNT(usage_cases) + 9)
 
-/* Appends one test per row of a case table whose rows start with .name. */
-#define ADD_ROWS(table, func)                                                  \
-    for (size_t i = 0; i < COUNT(table); i++)                                  \
-        tests[n++] = (struct CMUnitTest)                                       \
-        {                                                                      \
-            .name = (table)[i].name, .test_func = (func),                      \
-            .teardown_func = scratch_free,                                     \
-            .initial_state = (void *)&(table)[i]                               \
-        }
-
+/* main()'s tests: one per row of a case table, or one by name. */
+#define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
 #define ADD_TEST(test_name, func)                                              \
-    tests[n++] = (struct CMUnitTest)                                           \
-    {                                                                          \
-        .name = (test_name), .test_func = (func),                              \
-        .teardown_func = scratch_free                                          \
-    }
+    TS_ADD_TEST(tests, n, test_name, func, scratch_free)
 
 int
 main(void)

@@ -27,10 +27,10 @@
 #include "extract/extract.h"
 #include "intake/intake.h"
 #include "ocr/ocr.h"
+#include "support/support.h"
 
 #define SAMPLES CS_SOURCE_DIR "/samples/scans/"
 #define FIXTURES CS_SOURCE_DIR "/tests/fixtures/"
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Share of the fields with a non-empty truth that must read exactly: on
  * the samples, and on pages made off the grid on purpose (for these the
@@ -178,23 +178,6 @@ static const struct page_case page_cases[] = {
      -12, 0, 0},
 };
 
-/* Reads DIR/STEM.truth.json for the scan DIR/FILE. */
-static json_t *
-load_truth(const char *dir, const char *file)
-{
-    char path[512];
-    const char *dot = strrchr(file, '.');
-    json_error_t jerr;
-    json_t *root;
-
-    (void)snprintf(path, sizeof(path), "%s%.*s.truth.json", dir,
-                   (int)(dot != NULL ? dot - file : (long)strlen(file)), file);
-    root = json_load_file(path, 0, &jerr);
-    if (root == NULL)
-        print_error("%s: %s\n", path, jerr.text);
-    return root;
-}
-
 /* The truth's "errors" of page i: the page's own list, or for a
  * one-page file without it the top-level list (older files). */
 static const json_t *
@@ -288,7 +271,7 @@ check_record(const extract_result *res, const char *source, int page_no,
     if (rec == NULL)
         print_error("record does not parse: %s\n", jerr.text);
     assert_non_null(rec);
-    for (size_t i = 0; i < COUNT(keys); i++) {
+    for (size_t i = 0; i < TS_COUNT(keys); i++) {
         if (json_object_get(rec, keys[i]) == NULL)
             print_error("record lacks \"%s\"\n", keys[i]);
         assert_non_null(json_object_get(rec, keys[i]));
@@ -417,10 +400,10 @@ test_page_case(void **state)
     char path[512];
     size_t npages;
 
-    s.truth = load_truth(c->dir, c->file);
+    (void)snprintf(path, sizeof(path), "%s%s", c->dir, c->file);
+    s.truth = ts_truth_load(path);
     assert_non_null(s.truth);
     tpages = json_object_get(s.truth, "pages");
-    (void)snprintf(path, sizeof(path), "%s%s", c->dir, c->file);
     if (intake_doc_open(&s.doc, path, NULL, &err) != CS_OK)
         print_error("%s: %s\n", c->file, err.message);
     assert_non_null(s.doc);
@@ -564,24 +547,12 @@ test_unknown_form_name(void **state)
     extract_result_free(NULL);
 }
 
-#define N_TESTS (COUNT(page_cases) + 3)
+#define N_TESTS (TS_COUNT(page_cases) + 3)
 
-/* Appends one test per row of a case table whose rows start with .name. */
-#define ADD_ROWS(table, func)                                                  \
-    for (size_t i = 0; i < COUNT(table); i++)                                  \
-        tests[n++] = (struct CMUnitTest)                                       \
-        {                                                                      \
-            .name = (table)[i].name, .test_func = (func),                      \
-            .teardown_func = scratch_free,                                     \
-            .initial_state = (void *)&(table)[i]                               \
-        }
-
+/* main()'s tests: one per row of a case table, or one by name. */
+#define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
 #define ADD_TEST(test_name, func)                                              \
-    tests[n++] = (struct CMUnitTest)                                           \
-    {                                                                          \
-        .name = (test_name), .test_func = (func),                              \
-        .teardown_func = scratch_free                                          \
-    }
+    TS_ADD_TEST(tests, n, test_name, func, scratch_free)
 
 int
 main(void)

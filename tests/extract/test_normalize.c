@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "extract/extract_internal.h"
+#include "support/support.h"
 
 #define OK EXTRACT_NORM_OK
 #define REP EXTRACT_NORM_REPAIRED
@@ -173,8 +174,6 @@ static const struct norm_case cases[] = {
     {"check_truncated", CHK, OK, "medicaid", 4, "med", NULL},
 };
 
-#define N_CASES (sizeof(cases) / sizeof(cases[0]))
-
 static void
 test_normalize_case(void **state)
 {
@@ -216,13 +215,10 @@ test_normalize_out_size_zero(void **state)
 int
 main(void)
 {
-    static struct CMUnitTest tests[N_CASES + 1];
+    static struct CMUnitTest tests[TS_COUNT(cases) + 1];
+    size_t n = 0;
 
-    for (size_t i = 0; i < N_CASES; i++)
-        tests[i] = (struct CMUnitTest){.name = cases[i].name,
-                                       .test_func = test_normalize_case,
-                                       .initial_state = (void *)&cases[i]};
-    tests[N_CASES] = (struct CMUnitTest){
-        .name = "out_size_zero", .test_func = test_normalize_out_size_zero};
+    TS_ADD_ROWS(tests, n, cases, test_normalize_case, NULL);
+    TS_ADD_TEST(tests, n, "out_size_zero", test_normalize_out_size_zero, NULL);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

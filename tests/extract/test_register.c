@@ -19,9 +19,9 @@
 #include "extract/extract.h"
 #include "intake/intake.h"
 #include "ocr/ocr.h"
+#include "support/support.h"
 
 #define SAMPLES CS_SOURCE_DIR "/samples/scans/"
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 typedef enum { SRC_BW = 0, SRC_COLOR, SRC_DROPOUT, NSRC } source;
 
@@ -70,16 +70,10 @@ group_setup(void **state)
     }
     for (int i = 0; i < NSRC; i++) {
         char path[512];
-        intake_doc *doc = NULL;
         intake_page page;
         (void)snprintf(path, sizeof(path), "%s%s", SAMPLES, source_files[i]);
-        if (intake_doc_open(&doc, path, NULL, &err) != CS_OK ||
-            intake_doc_page_load(&page, doc, 0, &err) != CS_OK) {
-            print_error("%s: %s\n", source_files[i], err.message);
-            intake_doc_free(doc);
+        if (ts_scan_page1(&page, path) != 0)
             return -1;
-        }
-        intake_doc_free(doc);
         fx.pix[i] = page.pix;
         if (page.xres != 300 || page.yres != 300 ||
             register_pix(&fx.reg0[i], fx.pix[i], NULL) != CS_OK ||
@@ -195,7 +189,7 @@ test_move_case(void **state)
     assert_int_equal(register_pix(&r, s.pix2, NULL), CS_OK);
     assert_int_not_equal(r.method, EXTRACT_REG_NONE);
     assert_int_equal(r.method, r0->method);
-    for (size_t k = 0; k < COUNT(ref_points); k++) {
+    for (size_t k = 0; k < TS_COUNT(ref_points); k++) {
         double X = ref_points[k][0], Y = ref_points[k][1];
         /* where the untouched page has the point, then moved */
         double ex = c->scale * (r0->xf.ax * X + r0->xf.bx) + c->dx;
@@ -280,24 +274,12 @@ test_register_bad_arguments(void **state)
     assert_int_equal(err.code, CS_EINVAL);
 }
 
-#define N_TESTS (COUNT(base_cases) + COUNT(move_cases) + 4)
+#define N_TESTS (TS_COUNT(base_cases) + TS_COUNT(move_cases) + 4)
 
-/* Appends one test per row of a case table whose rows start with .name. */
-#define ADD_ROWS(table, func)                                                  \
-    for (size_t i = 0; i < COUNT(table); i++)                                  \
-        tests[n++] = (struct CMUnitTest)                                       \
-        {                                                                      \
-            .name = (table)[i].name, .test_func = (func),                      \
-            .teardown_func = scratch_free,                                     \
-            .initial_state = (void *)&(table)[i]                               \
-        }
-
+/* main()'s tests: one per row of a case table, or one by name. */
+#define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
 #define ADD_TEST(test_name, func)                                              \
-    tests[n++] = (struct CMUnitTest)                                           \
-    {                                                                          \
-        .name = (test_name), .test_func = (func),                              \
-        .teardown_func = scratch_free                                          \
-    }
+    TS_ADD_TEST(tests, n, test_name, func, scratch_free)
 
 int
 main(void)

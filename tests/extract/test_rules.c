@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "extract/extract_internal.h"
+#include "support/support.h"
 
 /* "Today" for the not_future rows: 2025-10-20. */
 static const struct tm today = {.tm_year = 125, .tm_mon = 9, .tm_mday = 20};
@@ -431,20 +432,13 @@ test_not_future_without_today(void **state)
                         "date_invalid");
 }
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define N_TESTS                                                                \
-    (COUNT(rule_cases) + COUNT(npi_cases) + COUNT(cents_cases) +               \
-     COUNT(compare_cases) + COUNT(pointer_cases) + COUNT(known_cases) +        \
-     COUNT(reason_cases) + 2)
+    (TS_COUNT(rule_cases) + TS_COUNT(npi_cases) + TS_COUNT(cents_cases) +      \
+     TS_COUNT(compare_cases) + TS_COUNT(pointer_cases) +                       \
+     TS_COUNT(known_cases) + TS_COUNT(reason_cases) + 2)
 
-/* Appends one test per row of a case table whose rows start with .name. */
-#define ADD_ROWS(table, func)                                                  \
-    for (size_t i = 0; i < COUNT(table); i++)                                  \
-        tests[n++] = (struct CMUnitTest)                                       \
-        {                                                                      \
-            .name = (table)[i].name, .test_func = (func),                      \
-            .initial_state = (void *)&(table)[i]                               \
-        }
+/* main()'s tests: one per row of a case table, or one by name. */
+#define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, NULL)
 
 int
 main(void)

@@ -11,7 +11,6 @@
 
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <leptonica/allheaders.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,58 +19,28 @@
 #include <unistd.h>
 
 #include "extract/extract.h"
+#include "support/support.h"
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define CMS1500 CS_FORMS_DIR "/cms1500.template"
 
 static char tmpdir[256];
 
+/* Writes text as the file dir/name. */
 static int
 write_text(const char *dir, const char *name, const char *text)
 {
     char path[512];
-    FILE *fp;
-    int ok;
 
-    if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+    if (ts_path(path, sizeof(path), dir, name) == NULL)
         return -1;
-    fp = fopen(path, "w");
-    if (fp == NULL)
-        return -1;
-    ok = fputs(text, fp) >= 0;
-    ok = fclose(fp) == 0 && ok;
-    return ok ? 0 : -1;
-}
-
-static void
-remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-
-    while (d != NULL && (e = readdir(d)) != NULL) {
-        char path[512];
-        struct stat st;
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >=
-            (int)sizeof(path))
-            continue;
-        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            remove_tree(path);
-        else
-            (void)unlink(path);
-    }
-    if (d != NULL)
-        (void)closedir(d);
-    (void)rmdir(dir);
+    return ts_file_write_text(path, text);
 }
 
 /* Makes tmpdir/name as an empty folder; returns its path in out. */
 static int
 make_subdir(char *out, size_t size, const char *name)
 {
-    if (snprintf(out, size, "%s/%s", tmpdir, name) >= (int)size)
+    if (ts_path(out, size, tmpdir, name) == NULL)
         return -1;
     return mkdir(out, 0700);
 }
@@ -79,21 +48,17 @@ make_subdir(char *out, size_t size, const char *name)
 static int
 group_setup(void **state)
 {
-    const char *base = getenv("TMPDIR");
     PIX *small;
     char path[512];
     int rc;
 
     (void)state;
     (void)setMsgSeverity(L_SEVERITY_NONE);
-    if (snprintf(tmpdir, sizeof(tmpdir), "%s/cs_test_template.XXXXXX",
-                 base != NULL && base[0] != '\0' ? base : "/tmp") >=
-            (int)sizeof(tmpdir) ||
-        mkdtemp(tmpdir) == NULL)
+    if (ts_tmpdir_make(tmpdir, sizeof(tmpdir), "cs_test_template.") != 0)
         return -1;
     /* A reference image of the wrong size, for one row. */
     small = pixCreate(100, 100, 8);
-    (void)snprintf(path, sizeof(path), "%s/small.png", tmpdir);
+    (void)ts_path(path, sizeof(path), tmpdir, "small.png");
     rc = small != NULL ? pixWrite(path, small, IFF_PNG) : -1;
     pixDestroy(&small);
     return rc == 0 ? 0 : -1;
@@ -103,7 +68,7 @@ static int
 group_teardown(void **state)
 {
     (void)state;
-    remove_tree(tmpdir);
+    (void)ts_tree_remove(tmpdir);
     return 0;
 }
 
@@ -481,7 +446,7 @@ test_tpl_case(void **state)
 
     (void)snprintf(file, sizeof(file), "%s.template", c->name);
     assert_int_equal(write_text(tmpdir, file, c->text), 0);
-    (void)snprintf(path, sizeof(path), "%s/%s", tmpdir, file);
+    (void)ts_path(path, sizeof(path), tmpdir, file);
     rc = extract_template_load(&tpl, path, &err);
     assert_ptr_not_equal(tpl, poison);
     s.tpl = tpl;
@@ -518,7 +483,7 @@ test_repeat_expansion(void **state)
 
     (void)state;
     assert_int_equal(write_text(tmpdir, "expand.template", T_VALID), 0);
-    (void)snprintf(path, sizeof(path), "%s/expand.template", tmpdir);
+    (void)ts_path(path, sizeof(path), tmpdir, "expand.template");
     assert_int_equal(extract_template_load(&s.tpl, path, &err), CS_OK);
     assert_int_equal(extract_template_field_count(s.tpl), 5);
     assert_string_equal(extract_template_field_id(s.tpl, 0), "name");
@@ -537,7 +502,7 @@ test_template_missing_file(void **state)
     char path[512];
 
     (void)state;
-    (void)snprintf(path, sizeof(path), "%s/absent.template", tmpdir);
+    (void)ts_path(path, sizeof(path), tmpdir, "absent.template");
     assert_int_equal(extract_template_load(&s.tpl, path, &err), CS_EIO);
     assert_null(s.tpl);
     assert_int_equal(extract_template_load(&s.tpl, NULL, &err), CS_EINVAL);
@@ -658,7 +623,7 @@ test_catalog_missing_folder(void **state)
     char dir[512];
 
     (void)state;
-    (void)snprintf(dir, sizeof(dir), "%s/no-such-folder", tmpdir);
+    (void)ts_path(dir, sizeof(dir), tmpdir, "no-such-folder");
     assert_int_equal(extract_catalog_load(&s.cat, dir, &err), CS_EIO);
     assert_null(s.cat);
     assert_null(strstr(err.message, tmpdir));
@@ -666,30 +631,18 @@ test_catalog_missing_folder(void **state)
     extract_catalog_free(NULL);
 }
 
-#define N_TESTS (COUNT(tpl_cases) + COUNT(catalog_cases) + 5)
+#define N_TESTS (TS_COUNT(tpl_cases) + TS_COUNT(catalog_cases) + 5)
 
-/* Appends one test per row of a case table whose rows start with .name. */
-#define ADD_ROWS(table, func)                                                  \
-    for (size_t i = 0; i < COUNT(table); i++)                                  \
-        tests[n++] = (struct CMUnitTest)                                       \
-        {                                                                      \
-            .name = (table)[i].name, .test_func = (func),                      \
-            .teardown_func = scratch_free,                                     \
-            .initial_state = (void *)&(table)[i]                               \
-        }
-
+/* main()'s tests: one per row of a case table, or one by name. */
+#define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
 #define ADD_TEST(test_name, func)                                              \
-    tests[n++] = (struct CMUnitTest)                                           \
-    {                                                                          \
-        .name = (test_name), .test_func = (func),                              \
-        .teardown_func = scratch_free                                          \
-    }
+    TS_ADD_TEST(tests, n, test_name, func, scratch_free)
 
 int
 main(void)
 {
     static struct CMUnitTest tests[N_TESTS];
-    static struct CMUnitTest field_tests[COUNT(field_cases)];
+    static struct CMUnitTest field_tests[TS_COUNT(field_cases)];
     size_t n = 0;
     int failed;
 
@@ -706,11 +659,8 @@ main(void)
                                          group_teardown);
 
     /* The field rows share one loaded cms1500 template. */
-    for (size_t i = 0; i < COUNT(field_cases); i++)
-        field_tests[i] =
-            (struct CMUnitTest){.name = field_cases[i].name,
-                                .test_func = test_field_case,
-                                .initial_state = (void *)&field_cases[i]};
+    n = 0;
+    TS_ADD_ROWS(field_tests, n, field_cases, test_field_case, NULL);
     failed += cmocka_run_group_tests_name("cms1500_fields", field_tests,
                                           load_cms1500, free_cms1500);
     return failed;

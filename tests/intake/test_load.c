@@ -11,7 +11,6 @@
 
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <jansson.h>
 #include <leptonica/allheaders.h>
 #include <stdio.h>
@@ -21,11 +20,10 @@
 #include <unistd.h>
 
 #include "intake/intake.h"
+#include "support/support.h"
 
 #define SAMPLES CS_SOURCE_DIR "/samples/scans/"
 #define REFERENCE_PNG CS_FORMS_DIR "/cms1500-0212-blank-300dpi.png"
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The temporary folder of this executable (group fixture). */
 static char tmpdir[256];
@@ -56,90 +54,29 @@ blob_take_lept(blob *out, l_uint8 *data, size_t size)
     return out->data != NULL ? 0 : -1;
 }
 
+/* The whole file at path into out. */
 static int
 read_whole_file(blob *out, const char *path)
 {
-    FILE *fp = fopen(path, "rb");
-    long len;
-    int rc = -1;
-
-    out->data = NULL;
     out->size = 0;
-    if (fp == NULL)
-        return -1;
-    if (fseek(fp, 0, SEEK_END) != 0 || (len = ftell(fp)) < 0 ||
-        fseek(fp, 0, SEEK_SET) != 0)
-        goto cleanup;
-    out->data = malloc((size_t)len + 1);
-    if (out->data == NULL)
-        goto cleanup;
-    out->size = fread(out->data, 1, (size_t)len, fp);
-    rc = out->size == (size_t)len ? 0 : -1;
-cleanup:
-    (void)fclose(fp);
-    if (rc != 0)
-        blob_free(out);
-    return rc;
-}
-
-static int
-write_whole_file(const char *path, const uint8_t *data, size_t size)
-{
-    FILE *fp = fopen(path, "wb");
-    int ok;
-
-    if (fp == NULL)
-        return -1;
-    ok = size == 0 || fwrite(data, 1, size, fp) == size;
-    ok = fclose(fp) == 0 && ok;
-    return ok ? 0 : -1;
-}
-
-/* Removes dir and everything below it. */
-static void
-remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-
-    while (d != NULL && (e = readdir(d)) != NULL) {
-        char path[512];
-        struct stat st;
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >=
-            (int)sizeof(path))
-            continue;
-        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            remove_tree(path);
-        else
-            (void)unlink(path);
-    }
-    if (d != NULL)
-        (void)closedir(d);
-    (void)rmdir(dir);
+    out->data = (uint8_t *)ts_file_read(path, &out->size);
+    return out->data != NULL ? 0 : -1;
 }
 
 static int
 group_setup(void **state)
 {
-    const char *base = getenv("TMPDIR");
-
     (void)state;
     /* Leptonica would print paths and warnings of the damaged inputs. */
     (void)setMsgSeverity(L_SEVERITY_NONE);
-    if (snprintf(tmpdir, sizeof(tmpdir), "%s/cs_test_load.XXXXXX",
-                 base != NULL && base[0] != '\0' ? base : "/tmp") >=
-        (int)sizeof(tmpdir))
-        return -1;
-    return mkdtemp(tmpdir) != NULL ? 0 : -1;
+    return ts_tmpdir_make(tmpdir, sizeof(tmpdir), "cs_test_load.");
 }
 
 static int
 group_teardown(void **state)
 {
     (void)state;
-    remove_tree(tmpdir);
+    (void)ts_tree_remove(tmpdir);
     return 0;
 }
 
@@ -263,7 +200,7 @@ build_tiff_claiming(blob *out, uint32_t w, uint32_t h)
         {278, 4, 0},  /* RowsPerStrip: h */
         {279, 4, 16}, /* StripByteCounts */
     };
-    const size_t n = COUNT(entries);
+    const size_t n = TS_COUNT(entries);
     const size_t ifd_size = 2 + 12 * n + 4;
     const uint32_t data_off = (uint32_t)(8 + ifd_size);
     uint8_t *p;
@@ -589,7 +526,7 @@ test_bad_case(void **state)
         assert_true(snprintf(path, sizeof(path), "%s/%s", tmpdir,
                              c->file_name) < (int)sizeof(path));
     if (c->how == VIA_FILE)
-        assert_int_equal(write_whole_file(path, s.in.data, s.in.size), 0);
+        assert_int_equal(ts_file_write(path, s.in.data, s.in.size), 0);
     if (strcmp(c->name, "directory") == 0)
         assert_int_equal(mkdir(path, 0700), 0);
 
@@ -652,20 +589,11 @@ static const struct sample_case sample_cases[] = {
 
 /* Pages a sample holds, from its truth file. */
 static size_t
-truth_page_count(const char *file)
+truth_page_count(const char *path)
 {
-    char path[512];
-    const char *dot = strrchr(file, '.');
-    json_error_t jerr;
-    json_t *root;
-    size_t n;
+    json_t *root = ts_truth_load(path);
+    size_t n = json_array_size(json_object_get(root, "pages"));
 
-    (void)snprintf(path, sizeof(path), "%s%.*s.truth.json", SAMPLES,
-                   (int)(dot - file), file);
-    root = json_load_file(path, 0, &jerr);
-    if (root == NULL)
-        return 0;
-    n = json_array_size(json_object_get(root, "pages"));
     json_decref(root);
     return n;
 }
@@ -676,9 +604,10 @@ test_sample_case(void **state)
     const struct sample_case *c = *state;
     char path[512], hex[65];
     cs_error err = CS_ERROR_INIT;
-    size_t npages = truth_page_count(c->file);
+    size_t npages;
 
     (void)snprintf(path, sizeof(path), "%s%s", SAMPLES, c->file);
+    npages = truth_page_count(path);
     assert_true(npages >= 1);
     if (intake_doc_open(&s.doc, path, NULL, &err) != CS_OK)
         print_error("%s: %s\n", c->file, err.message);
@@ -918,8 +847,8 @@ test_doc_sha256(void **state)
         intake_doc_open_mem(&s.doc, s.in.data, s.in.size, NULL, &err), CS_OK);
     assert_string_equal(intake_doc_sha256(s.doc), hex);
     assert_int_equal(strlen(intake_doc_sha256(s.doc)), 64);
-    (void)snprintf(path, sizeof(path), "%s/hash.jpg", tmpdir);
-    assert_int_equal(write_whole_file(path, s.in.data, s.in.size), 0);
+    (void)ts_path(path, sizeof(path), tmpdir, "hash.jpg");
+    assert_int_equal(ts_file_write(path, s.in.data, s.in.size), 0);
     assert_int_equal(intake_doc_open(&s.doc2, path, NULL, &err), CS_OK);
     assert_string_equal(intake_doc_sha256(s.doc2), hex);
     assert_int_equal(intake_doc_format(s.doc2), INTAKE_FORMAT_JPEG);
@@ -949,25 +878,13 @@ test_bad_arguments(void **state)
 }
 
 #define N_TESTS                                                                \
-    (COUNT(bad_cases) + COUNT(sample_cases) + COUNT(res_cases) +               \
-     COUNT(depth_cases) + COUNT(sha_cases) + 4)
+    (TS_COUNT(bad_cases) + TS_COUNT(sample_cases) + TS_COUNT(res_cases) +      \
+     TS_COUNT(depth_cases) + TS_COUNT(sha_cases) + 4)
 
-/* Appends one test per row of a case table whose rows start with .name. */
-#define ADD_ROWS(table, func)                                                  \
-    for (size_t i = 0; i < COUNT(table); i++)                                  \
-        tests[n++] = (struct CMUnitTest)                                       \
-        {                                                                      \
-            .name = (table)[i].name, .test_func = (func),                      \
-            .teardown_func = scratch_free,                                     \
-            .initial_state = (void *)&(table)[i]                               \
-        }
-
+/* main()'s tests: one per row of a case table, or one by name. */
+#define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
 #define ADD_TEST(test_name, func)                                              \
-    tests[n++] = (struct CMUnitTest)                                           \
-    {                                                                          \
-        .name = (test_name), .test_func = (func),                              \
-        .teardown_func = scratch_free                                          \
-    }
+    TS_ADD_TEST(tests, n, test_name, func, scratch_free)
 
 int
 main(void)

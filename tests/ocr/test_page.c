@@ -21,9 +21,9 @@
 
 #include "intake/intake.h"
 #include "ocr/ocr.h"
+#include "support/support.h"
 
 #define SAMPLES CS_SOURCE_DIR "/samples/scans/"
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define DEG2RAD (3.14159265358979 / 180.0)
 
 /* The decoded samples (same claim, different scans) and one engine. */
@@ -78,18 +78,11 @@ static int
 load_sample(PIX **out, const char *file)
 {
     char path[512];
-    intake_doc *doc = NULL;
     intake_page page;
-    cs_error err = CS_ERROR_INIT;
 
     (void)snprintf(path, sizeof(path), "%s%s", SAMPLES, file);
-    if (intake_doc_open(&doc, path, NULL, &err) != CS_OK ||
-        intake_doc_page_load(&page, doc, 0, &err) != CS_OK) {
-        print_error("%s: %s\n", file, err.message);
-        intake_doc_free(doc);
+    if (ts_scan_page1(&page, path) != 0)
         return -1;
-    }
-    intake_doc_free(doc);
     if (page.xres != 300 || page.yres != 300) {
         intake_page_clear(&page);
         return -1;
@@ -101,9 +94,7 @@ load_sample(PIX **out, const char *file)
 static int
 load_patient_name(void)
 {
-    json_error_t jerr;
-    json_t *root =
-        json_load_file(SAMPLES "claim0001_bw300.truth.json", 0, &jerr);
+    json_t *root = ts_truth_load(SAMPLES "claim0001_bw300.tif");
     const char *v = json_string_value(json_object_get(
         json_object_get(json_array_get(json_object_get(root, "pages"), 0),
                         "fields"),
@@ -624,25 +615,13 @@ test_engine_without_page(void **state)
 }
 
 #define N_TESTS                                                                \
-    (COUNT(skew_cases) + COUNT(kind_cases) + COUNT(data_cases) +               \
-     COUNT(scale_cases) + COUNT(blank_cases) + 9)
+    (TS_COUNT(skew_cases) + TS_COUNT(kind_cases) + TS_COUNT(data_cases) +      \
+     TS_COUNT(scale_cases) + TS_COUNT(blank_cases) + 9)
 
-/* Appends one test per row of a case table whose rows start with .name. */
-#define ADD_ROWS(table, func)                                                  \
-    for (size_t i = 0; i < COUNT(table); i++)                                  \
-        tests[n++] = (struct CMUnitTest)                                       \
-        {                                                                      \
-            .name = (table)[i].name, .test_func = (func),                      \
-            .teardown_func = scratch_free,                                     \
-            .initial_state = (void *)&(table)[i]                               \
-        }
-
+/* main()'s tests: one per row of a case table, or one by name. */
+#define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
 #define ADD_TEST(test_name, func)                                              \
-    tests[n++] = (struct CMUnitTest)                                           \
-    {                                                                          \
-        .name = (test_name), .test_func = (func),                              \
-        .teardown_func = scratch_free                                          \
-    }
+    TS_ADD_TEST(tests, n, test_name, func, scratch_free)
 
 int
 main(void)

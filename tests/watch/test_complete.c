@@ -20,6 +20,7 @@
 #include <leptonica/allheaders.h>
 
 #include "intake/intake.h"
+#include "support/support.h"
 
 #define SETTLE 1.0
 
@@ -81,8 +82,7 @@ setup(void **state)
     l_uint8 *data = NULL;
 
     assert_non_null(f);
-    (void)snprintf(f->dir, sizeof(f->dir), "/tmp/cs_complete_XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    assert_int_equal(ts_tmpdir_make(f->dir, sizeof(f->dir), "cs_complete_"), 0);
     opts.settle_seconds = SETTLE;
     opts.rescan_seconds = 1000.0; /* only the first poll lists */
     opts.max_attempts = 3;
@@ -105,29 +105,26 @@ static int
 teardown(void **state)
 {
     fixture *f = *state;
-    char cmd[128];
 
     intake_watch_free(f->w);
-    (void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(ts_tree_remove(f->dir), 0);
     lept_free(f->png);
     free(f);
     return 0;
 }
 
+/* Writes (mode "wb") or appends ("ab") data as the file name. */
 static void
 write_file(const fixture *f, const char *name, const void *data, size_t size,
            const char *mode)
 {
     char path[256];
-    FILE *fp;
 
-    (void)snprintf(path, sizeof(path), "%s/%s", f->dir, name);
-    fp = fopen(path, mode);
-    assert_non_null(fp);
-    if (size > 0)
-        assert_int_equal(fwrite(data, 1, size, fp), size);
-    assert_int_equal(fclose(fp), 0);
+    assert_non_null(ts_path(path, sizeof(path), f->dir, name));
+    if (mode[0] == 'a')
+        assert_int_equal(ts_file_append(path, data, size), 0);
+    else
+        assert_int_equal(ts_file_write(path, data, size), 0);
 }
 
 static void
@@ -210,8 +207,8 @@ test_renamed_into_place(void **state)
 
     write_file(f, "scan.png.part", f->png, f->png_size, "wb");
     poll_at(f, 0.0);
-    (void)snprintf(from, sizeof(from), "%s/scan.png.part", f->dir);
-    (void)snprintf(to, sizeof(to), "%s/scan.png", f->dir);
+    (void)ts_path(from, sizeof(from), f->dir, "scan.png.part");
+    (void)ts_path(to, sizeof(to), f->dir, "scan.png");
     assert_int_equal(rename(from, to), 0);
     /* No listing is due: the inotify event brings it in. */
     poll_at(f, 1.0);
@@ -329,7 +326,7 @@ static const bad_case bad_cases[] = {
     {"bad_huge_header_png", "huge.png", 1, CS_ETOOBIG, "limit"},
 };
 
-#define N_BAD (sizeof(bad_cases) / sizeof(bad_cases[0]))
+#define N_BAD TS_COUNT(bad_cases)
 
 static void
 test_bad_at_once(void **state)
@@ -371,17 +368,12 @@ test_links_and_folders_untouched(void **state)
     char target[256], link[256], sub[256];
 
     (void)snprintf(target, sizeof(target), "%s.outside.png", f->dir);
-    {
-        FILE *fp = fopen(target, "wb");
-        assert_non_null(fp);
-        assert_int_equal(fwrite(f->png, 1, f->png_size, fp), f->png_size);
-        assert_int_equal(fclose(fp), 0);
-    }
-    (void)snprintf(link, sizeof(link), "%s/link.png", f->dir);
+    assert_int_equal(ts_file_write(target, f->png, f->png_size), 0);
+    (void)ts_path(link, sizeof(link), f->dir, "link.png");
     assert_int_equal(symlink(target, link), 0);
-    (void)snprintf(sub, sizeof(sub), "%s/folder.png", f->dir);
+    (void)ts_path(sub, sizeof(sub), f->dir, "folder.png");
     assert_int_equal(mkdir(sub, 0700), 0);
-    (void)snprintf(sub, sizeof(sub), "%s/fifo.png", f->dir);
+    (void)ts_path(sub, sizeof(sub), f->dir, "fifo.png");
     assert_int_equal(mkfifo(sub, 0600), 0);
     for (double t = 0; t < 10; t += SETTLE) {
         poll_at(f, t);
@@ -452,7 +444,7 @@ test_same_name_new_file(void **state)
     poll_at(f, SETTLE);
     it = next_at(f, SETTLE);
     assert_int_equal(it.kind, INTAKE_WATCH_COMPLETE);
-    (void)snprintf(path, sizeof(path), "%s/scan.png", f->dir);
+    (void)ts_path(path, sizeof(path), f->dir, "scan.png");
     assert_int_equal(unlink(path), 0); /* the caller moved it away */
     intake_watch_done(f->w, "scan.png");
     write_file(f, "scan.png", f->png, f->png_size, "wb");
@@ -515,10 +507,6 @@ main(void)
             .name = names[i].name[0] != '\0' ? names[i].name : "(empty name)",
             .test_func = test_name,
             .initial_state = (void *)&names[i]};
-    for (size_t i = 0; i < N_BAD; i++)
-        tests[n++] =
-            (struct CMUnitTest){.name = bad_cases[i].name,
-                                .test_func = test_bad_at_once,
-                                .initial_state = (void *)&bad_cases[i]};
+    TS_ADD_ROWS(tests, n, bad_cases, test_bad_at_once, NULL);
     return _cmocka_run_group_tests("complete", tests, n, NULL, NULL);
 }

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "intake/intake.h"
+#include "support/support.h"
 
 typedef struct fixture {
     char dir[64];
@@ -28,8 +29,7 @@ setup(void **state)
     fixture *f = calloc(1, sizeof(*f));
 
     assert_non_null(f);
-    (void)snprintf(f->dir, sizeof(f->dir), "/tmp/cs_files_XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    assert_int_equal(ts_tmpdir_make(f->dir, sizeof(f->dir), "cs_files_"), 0);
     *state = f;
     return 0;
 }
@@ -38,29 +38,16 @@ static int
 teardown(void **state)
 {
     fixture *f = *state;
-    char cmd[256];
 
-    (void)snprintf(cmd, sizeof(cmd), "chmod -R u+rwx '%s'; rm -rf '%s'", f->dir,
-                   f->dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(ts_tree_remove(f->dir), 0);
     free(f);
     return 0;
 }
 
 static void
-path_of(char *out, size_t size, const fixture *f, const char *name)
-{
-    (void)snprintf(out, size, "%s/%s", f->dir, name);
-}
-
-static void
 put(const char *path, const char *text)
 {
-    FILE *fp = fopen(path, "wb");
-
-    assert_non_null(fp);
-    assert_int_equal(fputs(text, fp) >= 0, 1);
-    assert_int_equal(fclose(fp), 0);
+    assert_int_equal(ts_file_write_text(path, text), 0);
 }
 
 static char *
@@ -90,9 +77,9 @@ test_move(void **state)
     struct stat st;
     char *s;
 
-    path_of(a, sizeof(a), f, "a.png");
-    path_of(b, sizeof(b), f, "b.png");
-    path_of(c, sizeof(c), f, "c.png");
+    (void)ts_path(a, sizeof(a), f->dir, "a.png");
+    (void)ts_path(b, sizeof(b), f->dir, "b.png");
+    (void)ts_path(c, sizeof(c), f->dir, "c.png");
     put(a, "first");
     assert_int_equal(chmod(a, 0644), 0);
     put(c, "other");
@@ -122,9 +109,9 @@ test_move_refuses_links(void **state)
     uint8_t *data = NULL;
     size_t size = 0;
 
-    path_of(target, sizeof(target), f, "target.png");
-    path_of(link, sizeof(link), f, "link.png");
-    path_of(dst, sizeof(dst), f, "moved.png");
+    (void)ts_path(target, sizeof(target), f->dir, "target.png");
+    (void)ts_path(link, sizeof(link), f->dir, "link.png");
+    (void)ts_path(dst, sizeof(dst), f->dir, "moved.png");
     put(target, "secret");
     assert_int_equal(symlink(target, link), 0);
     assert_int_equal(intake_file_move(link, dst, &err), CS_EFORMAT);
@@ -143,7 +130,7 @@ test_write_atomic(void **state)
     struct stat st;
     char *s;
 
-    path_of(p, sizeof(p), f, "rec.json");
+    (void)ts_path(p, sizeof(p), f->dir, "rec.json");
     assert_int_equal(intake_file_write_atomic(p, "{\"a\":1}\n", 8, &err),
                      CS_OK);
     assert_int_equal(intake_file_write_atomic(p, "{\"a\":2}\n", 8, &err),
@@ -164,7 +151,7 @@ test_read_limit(void **state)
     uint8_t *data = NULL;
     size_t size = 0;
 
-    path_of(p, sizeof(p), f, "big.tif");
+    (void)ts_path(p, sizeof(p), f->dir, "big.tif");
     put(p, "0123456789");
     assert_int_equal(intake_file_read(&data, &size, p, 5, &err), CS_ETOOBIG);
     assert_null(data);
@@ -178,7 +165,7 @@ test_private_dirs(void **state)
     cs_error err = CS_ERROR_INIT;
     struct stat st;
 
-    path_of(p, sizeof(p), f, "state/deep/er");
+    (void)ts_path(p, sizeof(p), f->dir, "state/deep/er");
     assert_int_equal(intake_dir_make_private(p, &err), CS_OK);
     assert_int_equal(stat(p, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0700);
@@ -190,7 +177,7 @@ test_private_dirs(void **state)
     assert_int_equal(intake_dir_make_private(p, &err), CS_EINVAL);
     assert_int_equal(chmod(p, 0750), 0); /* readable is not unsafe */
     assert_int_equal(intake_dir_make_private(p, &err), CS_OK);
-    path_of(p, sizeof(p), f, "file");
+    (void)ts_path(p, sizeof(p), f->dir, "file");
     put(p, "x");
     assert_int_equal(intake_dir_make_private(p, &err), CS_EINVAL);
 }
@@ -202,9 +189,9 @@ test_state_place(void **state)
     char inbox[128], st_in[128], st_out[128], st_same[160];
     cs_error err = CS_ERROR_INIT;
 
-    path_of(inbox, sizeof(inbox), f, "inbox");
-    path_of(st_in, sizeof(st_in), f, "inbox/state");
-    path_of(st_out, sizeof(st_out), f, "inbox-state");
+    (void)ts_path(inbox, sizeof(inbox), f->dir, "inbox");
+    (void)ts_path(st_in, sizeof(st_in), f->dir, "inbox/state");
+    (void)ts_path(st_out, sizeof(st_out), f->dir, "inbox-state");
     assert_int_equal(mkdir(inbox, 0700), 0);
     assert_int_equal(mkdir(st_in, 0700), 0);
     assert_int_equal(mkdir(st_out, 0700), 0);
@@ -213,7 +200,7 @@ test_state_place(void **state)
     assert_int_equal(intake_state_check(inbox, inbox, &err), CS_EINVAL);
     assert_int_equal(intake_state_check(inbox, st_in, &err), CS_EINVAL);
     /* The same folder by another spelling. */
-    (void)snprintf(st_same, sizeof(st_same), "%s/inbox/../inbox/state", f->dir);
+    (void)ts_path(st_same, sizeof(st_same), f->dir, "inbox/../inbox/state");
     assert_int_equal(intake_state_check(st_same, inbox, &err), CS_EINVAL);
 }
 
@@ -225,17 +212,17 @@ test_sweep(void **state)
     cs_error err = CS_ERROR_INIT;
     size_t n = 0;
 
-    path_of(p, sizeof(p), f, ".abc-p1.json.Xy12Zq");
+    (void)ts_path(p, sizeof(p), f->dir, ".abc-p1.json.Xy12Zq");
     put(p, "partial");
-    path_of(p, sizeof(p), f, "abc-p1.json");
+    (void)ts_path(p, sizeof(p), f->dir, "abc-p1.json");
     put(p, "record");
-    path_of(p, sizeof(p), f, ".keep");
+    (void)ts_path(p, sizeof(p), f->dir, ".keep");
     put(p, "not ours");
     assert_int_equal(intake_dir_sweep_temp(&n, f->dir, &err), CS_OK);
     assert_int_equal(n, 1);
-    path_of(p, sizeof(p), f, "abc-p1.json");
+    (void)ts_path(p, sizeof(p), f->dir, "abc-p1.json");
     assert_true(intake_file_exists(p));
-    path_of(p, sizeof(p), f, ".keep");
+    (void)ts_path(p, sizeof(p), f->dir, ".keep");
     assert_true(intake_file_exists(p));
 }
 

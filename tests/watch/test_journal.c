@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "intake/intake.h"
+#include "support/support.h"
 
 #define SHA_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define SHA_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
@@ -35,9 +36,8 @@ setup(void **state)
     cs_error err = CS_ERROR_INIT;
 
     assert_non_null(f);
-    (void)snprintf(f->dir, sizeof(f->dir), "/tmp/cs_journal_XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    (void)snprintf(f->path, sizeof(f->path), "%s/journal.sqlite", f->dir);
+    assert_int_equal(ts_tmpdir_make(f->dir, sizeof(f->dir), "cs_journal_"), 0);
+    (void)ts_path(f->path, sizeof(f->path), f->dir, "journal.sqlite");
     assert_int_equal(
         intake_journal_open(&f->j, f->path, INTAKE_JOURNAL_CREATE, &err),
         CS_OK);
@@ -49,15 +49,9 @@ static int
 teardown(void **state)
 {
     fixture *f = *state;
-    char p[160];
 
     intake_journal_free(f->j);
-    (void)unlink(f->path);
-    (void)snprintf(p, sizeof(p), "%s-wal", f->path);
-    (void)unlink(p);
-    (void)snprintf(p, sizeof(p), "%s-shm", f->path);
-    (void)unlink(p);
-    (void)rmdir(f->dir);
+    (void)ts_tree_remove(f->dir);
     free(f);
     return 0;
 }
@@ -157,7 +151,7 @@ test_open_missing_without_create(void **state)
     char path[160];
     cs_error err = CS_ERROR_INIT;
 
-    (void)snprintf(path, sizeof(path), "%s/none.sqlite", f->dir);
+    (void)ts_path(path, sizeof(path), f->dir, "none.sqlite");
     assert_int_not_equal(
         intake_journal_open(&j2, path, INTAKE_JOURNAL_READONLY, &err), CS_OK);
     assert_null(j2);
@@ -232,6 +226,7 @@ static const transition_case transitions[] = {
     {"done_to_failed", INTAKE_DOC_DONE, INTAKE_DOC_FAILED, 0},
     {"done_to_processing", INTAKE_DOC_DONE, INTAKE_DOC_PROCESSING, 0},
     {"needs_review_to_done", INTAKE_DOC_NEEDS_REVIEW, INTAKE_DOC_DONE, 1},
+    {"needs_review_to_failed", INTAKE_DOC_NEEDS_REVIEW, INTAKE_DOC_FAILED, 1},
     {"needs_review_to_received", INTAKE_DOC_NEEDS_REVIEW, INTAKE_DOC_RECEIVED,
      0},
     {"failed_to_received", INTAKE_DOC_FAILED, INTAKE_DOC_RECEIVED, 0},
@@ -241,7 +236,7 @@ static const transition_case transitions[] = {
     {"duplicate_to_done", INTAKE_DOC_DUPLICATE, INTAKE_DOC_DONE, 0},
 };
 
-#define N_TRANSITIONS (sizeof(transitions) / sizeof(transitions[0]))
+#define N_TRANSITIONS TS_COUNT(transitions)
 
 /* A document brought to state st by the journal's own functions. */
 static int64_t
@@ -553,10 +548,6 @@ main(void)
 
     for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
         tests[n++] = fixed[i];
-    for (size_t i = 0; i < N_TRANSITIONS; i++)
-        tests[n++] =
-            (struct CMUnitTest){.name = transitions[i].name,
-                                .test_func = test_transition,
-                                .initial_state = (void *)&transitions[i]};
+    TS_ADD_ROWS(tests, n, transitions, test_transition, NULL);
     return _cmocka_run_group_tests("journal", tests, n, NULL, NULL);
 }

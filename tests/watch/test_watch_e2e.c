@@ -11,7 +11,6 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -30,6 +29,7 @@
 #include <leptonica/allheaders.h>
 
 #include "intake/intake.h"
+#include "support/support.h"
 
 #define BINARY CS_BINARY_DIR "/claimscan"
 #define SAMPLE_TIF CS_SOURCE_DIR "/samples/scans/claim0001_bw300.tif"
@@ -43,28 +43,11 @@ typedef struct env {
     char inbox[128];
     char state[128];
     char log[128];
-    pid_t pid; /* a watcher still running, or 0 */
+    pid_t pid;  /* a watcher still running, or 0 */
+    ts_run run; /* of `claimscan status` */
 } env;
 
 /* ---- helpers -------------------------------------------------------- */
-
-static double
-now_seconds(void)
-{
-    struct timespec ts;
-
-    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void
-sleep_seconds(double s)
-{
-    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
-
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
 
 static int
 setup(void **state)
@@ -72,8 +55,7 @@ setup(void **state)
     env *e = calloc(1, sizeof(*e));
 
     assert_non_null(e);
-    (void)snprintf(e->root, sizeof(e->root), "/tmp/cs_e2e_XXXXXX");
-    assert_non_null(mkdtemp(e->root));
+    assert_int_equal(ts_tmpdir_make(e->root, sizeof(e->root), "cs_e2e_"), 0);
     (void)snprintf(e->inbox, sizeof(e->inbox), "%s/inbox", e->root);
     (void)snprintf(e->state, sizeof(e->state), "%s/state", e->root);
     (void)snprintf(e->log, sizeof(e->log), "%s/watch.log", e->root);
@@ -86,15 +68,13 @@ static int
 teardown(void **state)
 {
     env *e = *state;
-    char cmd[256];
 
     if (e->pid > 0) {
         (void)kill(e->pid, SIGKILL);
         (void)waitpid(e->pid, NULL, 0);
     }
-    (void)snprintf(cmd, sizeof(cmd), "chmod -R u+rwx '%s'; rm -rf '%s'",
-                   e->root, e->root);
-    (void)system(cmd);
+    ts_run_clear(&e->run);
+    (void)ts_tree_remove(e->root);
     free(e);
     return 0;
 }
@@ -167,20 +147,11 @@ spawn(const env *e, const char *const *extra, int leak_check)
 static int
 wait_exit(pid_t pid, double seconds)
 {
-    double end = now_seconds() + seconds;
     int st = 0;
 
-    for (;;) {
-        pid_t r = waitpid(pid, &st, WNOHANG);
-        if (r == pid)
-            return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-        if (r < 0 || now_seconds() > end)
-            break;
-        sleep_seconds(0.02);
-    }
-    (void)kill(pid, SIGKILL);
-    (void)waitpid(pid, NULL, 0);
-    return -1;
+    if (ts_wait(pid, seconds, &st) != 0)
+        return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 /* Runs the watcher with --once; returns its exit code. */
@@ -205,7 +176,7 @@ stats(const env *e, intake_journal_stats *out)
     int ok;
 
     memset(out, 0, sizeof(*out));
-    (void)snprintf(path, sizeof(path), "%s/%s", e->state, INTAKE_STATE_JOURNAL);
+    (void)ts_path(path, sizeof(path), e->state, INTAKE_STATE_JOURNAL);
     if (access(path, F_OK) != 0 ||
         intake_journal_open(&j, path, INTAKE_JOURNAL_READONLY, &err) != CS_OK)
         return 0;
@@ -241,7 +212,7 @@ count_files(const env *e, const char *sub, const char *suffix)
     size_t n = 0;
 
     if (sub != NULL)
-        (void)snprintf(path, sizeof(path), "%s/%s", e->state, sub);
+        (void)ts_path(path, sizeof(path), e->state, sub);
     else
         (void)snprintf(path, sizeof(path), "%s", e->inbox);
     dir = opendir(path);
@@ -260,22 +231,15 @@ count_files(const env *e, const char *sub, const char *suffix)
 static void
 write_bytes(const char *path, const void *data, size_t size)
 {
-    FILE *fp = fopen(path, "wb");
-
-    assert_non_null(fp);
-    if (size > 0)
-        assert_int_equal(fwrite(data, 1, size, fp), size);
-    assert_int_equal(fclose(fp), 0);
+    assert_int_equal(ts_file_write(path, data, size), 0);
 }
 
 static uint8_t *
 read_bytes(const char *path, size_t *size)
 {
-    uint8_t *data = NULL;
-    cs_error err = CS_ERROR_INIT;
+    uint8_t *data = (uint8_t *)ts_file_read(path, size);
 
-    assert_int_equal(intake_file_read(&data, size, path, 64u << 20, &err),
-                     CS_OK);
+    assert_non_null(data);
     return data;
 }
 
@@ -302,7 +266,7 @@ drop_blank(const env *e, const char *name, int i, char *sha)
     uint8_t *data = blank_png(&size, i);
     cs_error err = CS_ERROR_INIT;
 
-    (void)snprintf(path, sizeof(path), "%s/%s", e->inbox, name);
+    (void)ts_path(path, sizeof(path), e->inbox, name);
     write_bytes(path, data, size);
     if (sha != NULL)
         assert_int_equal(intake_sha256_hex(sha, data, size, &err), CS_OK);
@@ -353,16 +317,16 @@ test_slow_writer(void **state)
         size_t from = size * k / 10, to = size * (k + 1) / 10;
         assert_int_equal(write(fd, data + from, to - from),
                          (ssize_t)(to - from));
-        sleep_seconds(k == 4 ? 0.7 : 0.15);
+        ts_sleep_seconds(k == 4 ? 0.7 : 0.15);
     }
     assert_int_equal(close(fd), 0);
     if (tif)
         free(data);
     else
         lept_free(data);
-    end = now_seconds() + DEADLINE;
-    while (now_seconds() < end && (!stats(e, &st) || read_ok(&st) < 1))
-        sleep_seconds(0.1);
+    end = ts_now_seconds() + DEADLINE;
+    while (ts_now_seconds() < end && (!stats(e, &st) || read_ok(&st) < 1))
+        ts_sleep_seconds(0.1);
     assert_int_equal(kill(e->pid, SIGTERM), 0);
     assert_int_equal(wait_exit(e->pid, 30), 0); /* clean stop */
     e->pid = 0;
@@ -382,8 +346,7 @@ test_slow_writer(void **state)
         char jpath[512];
         intake_journal *j = NULL;
         intake_journal_entry doc;
-        (void)snprintf(jpath, sizeof(jpath), "%s/%s", e->state,
-                       INTAKE_STATE_JOURNAL);
+        (void)ts_path(jpath, sizeof(jpath), e->state, INTAKE_STATE_JOURNAL);
         assert_int_equal(
             intake_journal_open(&j, jpath, INTAKE_JOURNAL_READONLY, &err),
             CS_OK);
@@ -401,22 +364,22 @@ test_hundred_files(void **state)
     intake_journal_stats st;
     char name[64], path[512];
     size_t files = 100, pages = 100;
-    double t0 = now_seconds();
+    double t0 = ts_now_seconds();
 
     for (int i = 0; i < 100; i++) {
         (void)snprintf(name, sizeof(name), "page %03d.png", i);
         drop_blank(e, name, i, NULL);
     }
     if (have_samples()) {
-        (void)snprintf(path, sizeof(path), "%s/claim.tif", e->inbox);
+        (void)ts_path(path, sizeof(path), e->inbox, "claim.tif");
         copy_file(SAMPLE_TIF, path);
-        (void)snprintf(path, sizeof(path), "%s/claim-multipage.tif", e->inbox);
+        (void)ts_path(path, sizeof(path), e->inbox, "claim-multipage.tif");
         copy_file(SAMPLE_MULTI, path);
         files += 2;
         pages += 1 + SAMPLE_MULTI_PAGES;
     }
     assert_int_equal(run_once(e, "2", 0), 0);
-    print_message("    %zu files in %.1f s\n", files, now_seconds() - t0);
+    print_message("    %zu files in %.1f s\n", files, ts_now_seconds() - t0);
     assert_true(stats(e, &st));
     assert_int_equal(total(&st), files);
     assert_int_equal(read_ok(&st), files);
@@ -446,15 +409,15 @@ test_kill_and_restart(void **state)
         drop_blank(e, name, 1000 + i, shas[i]);
     }
     if (have_samples()) {
-        (void)snprintf(path, sizeof(path), "%s/claim-multipage.tif", e->inbox);
+        (void)ts_path(path, sizeof(path), e->inbox, "claim-multipage.tif");
         copy_file(SAMPLE_MULTI, path);
         files++;
         pages += SAMPLE_MULTI_PAGES;
     }
     e->pid = spawn(e, extra, 0);
-    end = now_seconds() + DEADLINE;
-    while (now_seconds() < end && (!stats(e, &st) || read_ok(&st) < 8))
-        sleep_seconds(0.05);
+    end = ts_now_seconds() + DEADLINE;
+    while (ts_now_seconds() < end && (!stats(e, &st) || read_ok(&st) < 8))
+        ts_sleep_seconds(0.05);
     assert_int_equal(kill(e->pid, SIGKILL), 0);
     rc = wait_exit(e->pid, 30);
     e->pid = 0;
@@ -524,8 +487,7 @@ reason_for(const env *e, const char *name, char *buf, size_t size)
     struct dirent *de;
     int found = 0;
 
-    (void)snprintf(dir, sizeof(dir), "%s/%s", e->state,
-                   INTAKE_STATE_QUARANTINE);
+    (void)ts_path(dir, sizeof(dir), e->state, INTAKE_STATE_QUARANTINE);
     (void)snprintf(want, sizeof(want), "\nfile: %s\n", name);
     d = opendir(dir);
     assert_non_null(d);
@@ -534,7 +496,7 @@ reason_for(const env *e, const char *name, char *buf, size_t size)
         size_t n;
         if (strstr(de->d_name, ".reason.txt") == NULL)
             continue;
-        (void)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+        (void)ts_path(path, sizeof(path), dir, de->d_name);
         fp = fopen(path, "r");
         assert_non_null(fp);
         n = fread(buf, 1, size - 1, fp);
@@ -582,24 +544,24 @@ test_bad_files(void **state)
     drop_blank(e, "good 1.png", 1, NULL);
     drop_blank(e, "good 2.png", 2, NULL);
     /* ...past bad ones. */
-    (void)snprintf(path, sizeof(path), "%s/empty.png", e->inbox);
+    (void)ts_path(path, sizeof(path), e->inbox, "empty.png");
     write_bytes(path, NULL, 0);
-    (void)snprintf(path, sizeof(path), "%s/truncated.png", e->inbox);
+    (void)ts_path(path, sizeof(path), e->inbox, "truncated.png");
     write_bytes(path, png, size / 2);
-    (void)snprintf(path, sizeof(path), "%s/notes.tif", e->inbox);
+    (void)ts_path(path, sizeof(path), e->inbox, "notes.tif");
     write_bytes(path, text, strlen(text));
     png[16] = 0, png[17] = 1, png[18] = 0, png[19] = 0; /* 65536 wide */
-    (void)snprintf(path, sizeof(path), "%s/huge.png", e->inbox);
+    (void)ts_path(path, sizeof(path), e->inbox, "huge.png");
     write_bytes(path, png, size);
     lept_free(png);
     /* Never touched: a temporary name, a link out of the inbox, a folder. */
-    (void)snprintf(path, sizeof(path), "%s/still copying.png.part", e->inbox);
+    (void)ts_path(path, sizeof(path), e->inbox, "still copying.png.part");
     write_bytes(path, "x", 1);
-    (void)snprintf(outside, sizeof(outside), "%s/outside.png", e->root);
+    (void)ts_path(outside, sizeof(outside), e->root, "outside.png");
     drop_blank(e, "../outside.png", 4, NULL);
-    (void)snprintf(path, sizeof(path), "%s/link.png", e->inbox);
+    (void)ts_path(path, sizeof(path), e->inbox, "link.png");
     assert_int_equal(symlink(outside, path), 0);
-    (void)snprintf(path, sizeof(path), "%s/folder.png", e->inbox);
+    (void)ts_path(path, sizeof(path), e->inbox, "folder.png");
     assert_int_equal(mkdir(path, 0700), 0);
 
     assert_int_equal(run_once(e, "2", 1), 1); /* some files failed */
@@ -635,22 +597,20 @@ test_bad_files(void **state)
 
     /* status shows counts and the last errors with names and reasons. */
     {
-        char cmd[512];
-        FILE *p;
-        size_t n;
-        (void)snprintf(cmd, sizeof(cmd), "'%s' status --state '%s'", BINARY,
-                       e->state);
-        p = popen(cmd, "r");
-        assert_non_null(p);
-        n = fread(buf, 1, sizeof(buf) - 1, p);
-        buf[n] = '\0';
-        assert_int_equal(pclose(p), 0);
-        assert_int_equal(status_count(buf, "failed"), 4);
+        const char *argv[] = {BINARY, "status", "--state", e->state, NULL};
+        const ts_run_options opts = {NULL, 60.0};
+        const char *out;
+        assert_int_equal(ts_run_program(&e->run, argv, &opts), 0);
+        if (e->run.status != 0)
+            print_error("status: exit %d\n%s", e->run.status, e->run.err);
+        assert_int_equal(e->run.status, 0);
+        out = e->run.out;
+        assert_int_equal(status_count(out, "failed"), 4);
         assert_int_equal(
-            status_count(buf, "needs_review") + status_count(buf, "done"), 2);
-        assert_non_null(strstr(buf, "\"notes.tif\""));
-        assert_non_null(strstr(buf, "truncated"));
-        assert_non_null(strstr(buf, "watcher: not running"));
+            status_count(out, "needs_review") + status_count(out, "done"), 2);
+        assert_non_null(strstr(out, "\"notes.tif\""));
+        assert_non_null(strstr(out, "truncated"));
+        assert_non_null(strstr(out, "watcher: not running"));
     }
 }
 
@@ -664,7 +624,7 @@ test_unsafe_state_refused(void **state)
 
     drop_blank(e, "scan.png", 1, NULL);
     /* The state folder inside the inbox. */
-    (void)snprintf(inside, sizeof(inside), "%s/state", e->inbox);
+    (void)ts_path(inside, sizeof(inside), e->inbox, "state");
     {
         env e2 = *e;
         (void)snprintf(e2.state, sizeof(e2.state), "%.120s", inside);
