@@ -1,0 +1,170 @@
+/*
+ * test_values.c: values a person types at the review station, checked by
+ * the template's rules (extract_value_check) and cross-field checks
+ * (extract_values_cross_check), against the real cms1500 template.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "extract/extract.h"
+#include "tests/support/support.h"
+
+static extract_template *tpl;
+static struct tm today = {.tm_year = 126, .tm_mon = 0, .tm_mday = 1};
+
+struct value_case {
+    const char *name;
+    const char *field;
+    const char *typed;
+    const char *value;  /* normalized */
+    const char *reason; /* NULL: passes */
+};
+
+static const struct value_case value_cases[] = {
+    {"npi_good", "billing_provider_npi", "1234567893", "1234567893", NULL},
+    {"npi_check_digit", "billing_provider_npi", "1234567890", "1234567890",
+     "npi_check_digit"},
+    {"npi_short", "billing_provider_npi", "123456789", "123456789",
+     "npi_format"},
+    {"date_typed_with_spaces", "patient_birth_date", "10 25 1937", "1937-10-25",
+     NULL},
+    {"date_not_a_day", "patient_birth_date", "02 30 1990", "1990-02-30",
+     "date_invalid"},
+    {"birth_in_future", "patient_birth_date", "01 02 2030", "2030-01-02",
+     "date_in_future"},
+    {"money_with_space", "total_charge", "  125 00", "125.00", NULL},
+    {"icd_without_dot", "diagnosis_a", "E119", "E11.9", NULL},
+    {"icd_misread_third", "diagnosis_a", "R0S9", "R0S.9", "icd10_format"},
+    {"state_good", "patient_state", "mo", "MO", NULL},
+    {"state_bad", "patient_state", "XX", "XX", "state_code"},
+    {"check_option", "patient_sex", "F", "F", NULL},
+    {"check_not_an_option", "patient_sex", "X", "X", "check_ambiguous"},
+    {"empty_passes", "billing_provider_npi", "", "", NULL},
+    {"text_folded", "patient_name", "  doe,  jane ", "DOE, JANE", NULL},
+};
+
+static int
+group_setup(void **state)
+{
+    cs_error err = CS_ERROR_INIT;
+
+    (void)state;
+    return extract_template_load(&tpl, CS_FORMS_DIR "/cms1500.template",
+                                 &err) == CS_OK
+               ? 0
+               : -1;
+}
+
+static int
+group_teardown(void **state)
+{
+    (void)state;
+    extract_template_free(tpl);
+    return 0;
+}
+
+static void
+test_value_case(void **state)
+{
+    const struct value_case *c = *state;
+    char value[EXTRACT_VALUE_MAX];
+    const char *reason = "unset";
+    cs_error err = CS_ERROR_INIT;
+
+    assert_int_equal(extract_value_check(value, sizeof(value), &reason, tpl,
+                                         c->field, c->typed, &today, &err),
+                     CS_OK);
+    assert_string_equal(value, c->value);
+    if (c->reason == NULL)
+        assert_null(reason);
+    else
+        assert_string_equal(reason, c->reason);
+}
+
+static void
+test_unknown_field(void **state)
+{
+    char value[EXTRACT_VALUE_MAX];
+    const char *reason = NULL;
+    cs_error err = CS_ERROR_INIT;
+
+    (void)state;
+    assert_int_equal(extract_value_check(value, sizeof(value), &reason, tpl,
+                                         "no_such_field", "1", &today, &err),
+                     CS_EINVAL);
+    assert_non_null(strstr(err.message, "no_such_field"));
+}
+
+/* A page's values: two lines of 100.00 and a total given by the test. */
+static void
+cross_check(const char **reasons, const char *total, const char *pointer)
+{
+    size_t n = extract_template_field_count(tpl);
+    const char **values = calloc(n, sizeof(*values));
+    cs_error err = CS_ERROR_INIT;
+
+    assert_non_null(values);
+    for (size_t i = 0; i < n; i++) {
+        const char *id = extract_template_field_id(tpl, i);
+        values[i] = "";
+        if (strcmp(id, "line1_charges") == 0 ||
+            strcmp(id, "line2_charges") == 0)
+            values[i] = "100.00";
+        else if (strcmp(id, "total_charge") == 0)
+            values[i] = total;
+        else if (strcmp(id, "diagnosis_a") == 0)
+            values[i] = "E11.9";
+        else if (strcmp(id, "line1_diagnosis_pointer") == 0)
+            values[i] = pointer;
+    }
+    assert_int_equal(
+        extract_values_cross_check(reasons, tpl, values, &today, &err), CS_OK);
+    free(values);
+}
+
+static const char *
+reason_of(const char **reasons, const char *id)
+{
+    for (size_t i = 0; i < extract_template_field_count(tpl); i++)
+        if (strcmp(extract_template_field_id(tpl, i), id) == 0)
+            return reasons[i];
+    return "no such field";
+}
+
+static void
+test_cross_checks(void **state)
+{
+    const char **reasons =
+        calloc(extract_template_field_count(tpl), sizeof(*reasons));
+
+    (void)state;
+    assert_non_null(reasons);
+    cross_check(reasons, "200.00", "A");
+    assert_null(reason_of(reasons, "total_charge"));
+    assert_null(reason_of(reasons, "line1_diagnosis_pointer"));
+    cross_check(reasons, "210.00", "AB");
+    assert_string_equal(reason_of(reasons, "total_charge"), "total_mismatch");
+    assert_string_equal(reason_of(reasons, "line2_charges"), "total_mismatch");
+    assert_string_equal(reason_of(reasons, "line1_diagnosis_pointer"),
+                        "diagnosis_pointer_unfilled");
+    free(reasons);
+}
+
+int
+main(void)
+{
+    static struct CMUnitTest tests[TS_COUNT(value_cases) + 2];
+    size_t n = 0;
+
+    TS_ADD_ROWS(tests, n, value_cases, test_value_case, NULL);
+    TS_ADD_TEST(tests, n, "unknown_field", test_unknown_field, NULL);
+    TS_ADD_TEST(tests, n, "cross_checks", test_cross_checks, NULL);
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
