@@ -50,8 +50,7 @@ const char *extract_template_name(const extract_template *tpl);
 /* Number of fields after expanding repeated groups, and field i's id. */
 size_t extract_template_field_count(const extract_template *tpl);
 const char *extract_template_field_id(const extract_template *tpl, size_t i);
-extract_kind extract_template_field_kind(const extract_template *tpl,
-                                         size_t i);
+extract_kind extract_template_field_kind(const extract_template *tpl, size_t i);
 
 /* Loads every *.template in dir. Fails when none loads or one is broken. */
 cs_status extract_catalog_load(extract_catalog **out, const char *dir,
@@ -67,11 +66,19 @@ const extract_template *extract_catalog_find(const extract_catalog *cat,
 
 /* ---- Registration --------------------------------------------------- */
 
-/* Maps reference coordinates to page coordinates: x = ax*X + bx,
- * y = ay*Y + by. */
+/* Maps reference coordinates to page coordinates:
+ *   x = ax*X + bx + kx*Y,   y = ay*Y + by + ky*X
+ * (scale, shift, and the small rotation a deskew leaves: kx, ky). */
 typedef struct extract_transform {
     double ax, bx, ay, by;
+    double kx, ky;
 } extract_transform;
+
+/* Reference (X, Y) to page (x, y), and back. */
+void extract_transform_map(const extract_transform *xf, double X, double Y,
+                           double *x_out, double *y_out);
+void extract_transform_unmap(const extract_transform *xf, double x, double y,
+                             double *X_out, double *Y_out);
 
 typedef enum {
     EXTRACT_REG_NONE = 0, /* not registered */
@@ -82,9 +89,10 @@ typedef enum {
 typedef struct extract_registration {
     extract_reg_method method;
     extract_transform xf;
-    double error;  /* RMS residual of the anchors, reference pixels */
-    int anchors;   /* anchors matched */
-    double score;  /* 0..1: how well the page fits the template */
+    double error;    /* RMS residual of the anchors, reference pixels */
+    int anchors;     /* anchors matched */
+    double score;    /* 0..1: how well the page fits the template */
+    double rotation; /* residual rotation measured after deskew, degrees */
 } extract_registration;
 
 /*
@@ -127,9 +135,9 @@ typedef struct extract_result {
     const extract_template *form; /* borrowed; NULL: no template fits */
     extract_registration reg;
     double offset_x, offset_y; /* printer's offset from the grid, ref px */
-    double ink_unplaced; /* share of the characters' ink no field took */
-    int form_ink;        /* the form's own ink is on the page */
-    int low_resolution;  /* scanned below 150 dpi (fax) */
+    double ink_unplaced;       /* share of the characters' ink no field took */
+    int form_ink;              /* the form's own ink is on the page */
+    int low_resolution;        /* scanned below 150 dpi (fax) */
     float skew_degrees;
     float skew_confidence;
     int deskewed; /* the page was rotated by the measured skew */
@@ -142,11 +150,14 @@ typedef struct extract_result {
 
 /* Options of extract_page_run(). */
 typedef struct extract_options {
-    const char *form;      /* template name, or NULL to identify */
+    const char *form;       /* template name, or NULL to identify */
     const struct tm *today; /* for "not in the future"; NULL: now */
 } extract_options;
 
-#define EXTRACT_OPTIONS_INIT {NULL, NULL}
+#define EXTRACT_OPTIONS_INIT                                                   \
+    {                                                                          \
+        NULL, NULL                                                             \
+    }
 
 /*
  * Reads page (data image modified: the template's printed labels are

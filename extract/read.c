@@ -50,19 +50,34 @@ erase_labels(ocr_page *page, const extract_template *tpl,
              const extract_transform *xf, cs_error *err)
 {
     PIX *scaled = NULL, *mask = NULL;
+    double Xc = 0.5 * tpl->ref_width, Yc = 0.5 * tpl->ref_height, cx, cy;
     cs_status rc = CS_OK;
 
     if (tpl->labels == NULL)
         return CS_OK;
+    /* Scaled and placed about the form's middle, then turned by the
+     * residual rotation about that point. */
+    extract_transform_map(xf, Xc, Yc, &cx, &cy);
     scaled = pixScale(tpl->labels, (l_float32)xf->ax, (l_float32)xf->ay);
     mask = pixCreate(pixGetWidth(page->data), pixGetHeight(page->data), 1);
     if (scaled == NULL || mask == NULL) {
         rc = cs_error_set(err, CS_ENOMEM, "out of memory erasing labels");
         goto cleanup;
     }
-    (void)pixRasterop(mask, (int)lround(xf->bx), (int)lround(xf->by),
-                      pixGetWidth(scaled), pixGetHeight(scaled), PIX_SRC,
-                      scaled, 0, 0);
+    (void)pixRasterop(mask, (int)lround(cx - xf->ax * Xc),
+                      (int)lround(cy - xf->ay * Yc), pixGetWidth(scaled),
+                      pixGetHeight(scaled), PIX_SRC, scaled, 0, 0);
+    if (fabs(xf->ky) > 1e-5) {
+        PIX *turned = pixRotateBySampling(
+            mask, (int)lround(cx), (int)lround(cy),
+            (l_float32)atan(xf->ky / xf->ax), L_BRING_IN_WHITE);
+        if (turned == NULL) {
+            rc = cs_error_set(err, CS_ENOMEM, "out of memory erasing labels");
+            goto cleanup;
+        }
+        pixDestroy(&mask);
+        mask = turned;
+    }
     rc = ocr_page_erase(page, mask, err);
 cleanup:
     pixDestroy(&scaled);
@@ -112,8 +127,8 @@ collect_comps(reader *rd, const ocr_page *page, cs_error *err)
         if (rule_fragment(rd, c))
             continue;
         c->big = c->h >= 0.3 * rd->tpl->pitch_y * rd->xf.ay;
-        c->rx = (c->x + 0.5 * c->w - rd->xf.bx) / rd->xf.ax;
-        c->ry = (c->y + 0.5 * c->h - rd->xf.by) / rd->xf.ay;
+        extract_transform_unmap(&rd->xf, c->x + 0.5 * c->w, c->y + 0.5 * c->h,
+                                &c->rx, &c->ry);
         c->field = -1;
         if (rd->tpl->has_qr && c->rx < rd->tpl->qr.x + rd->tpl->qr.w + 10 &&
             c->ry < rd->tpl->qr.y + rd->tpl->qr.h + 10)

@@ -19,16 +19,48 @@
 #define MATCH_TOL 9.0
 /* The farthest a scan may shift the form, as a share of the page width. */
 #define MAX_SHIFT 0.15
+/* The most rotation a measured deskew leaves (about 1 degree). */
+#define MAX_RESIDUAL_SLOPE 0.0175
+
+void
+extract_transform_map(const extract_transform *xf, double X, double Y,
+                      double *x_out, double *y_out)
+{
+    *x_out = xf->ax * X + xf->bx + xf->kx * Y;
+    *y_out = xf->ay * Y + xf->by + xf->ky * X;
+}
+
+void
+extract_transform_unmap(const extract_transform *xf, double x, double y,
+                        double *X_out, double *Y_out)
+{
+    /* Solve the 2 x 2 linear system. */
+    double det = xf->ax * xf->ay - xf->kx * xf->ky;
+    double u = x - xf->bx, v = y - xf->by;
+
+    *X_out = (xf->ay * u - xf->kx * v) / det;
+    *Y_out = (xf->ax * v - xf->ky * u) / det;
+}
 
 ocr_rect
 extract__zone_to_page(const extract_transform *xf, extract_zone z)
 {
+    double x0 = 1e18, y0 = 1e18, x1 = -1e18, y1 = -1e18;
     ocr_rect r;
 
-    r.x = (int)lround(xf->ax * z.x + xf->bx);
-    r.y = (int)lround(xf->ay * z.y + xf->by);
-    r.w = (int)lround(xf->ax * z.w);
-    r.h = (int)lround(xf->ay * z.h);
+    for (int c = 0; c < 4; c++) {
+        double x, y;
+        extract_transform_map(xf, z.x + ((c & 1) ? z.w : 0.0),
+                              z.y + ((c & 2) ? z.h : 0.0), &x, &y);
+        x0 = fmin(x0, x);
+        y0 = fmin(y0, y);
+        x1 = fmax(x1, x);
+        y1 = fmax(y1, y);
+    }
+    r.x = (int)lround(x0);
+    r.y = (int)lround(y0);
+    r.w = (int)lround(x1 - x0);
+    r.h = (int)lround(y1 - y0);
     return r;
 }
 
@@ -135,8 +167,8 @@ match_anchors(const double *ref, size_t nref, const double *det, size_t ndet,
                         continue;
                     if (s_prior > 0 && fabs(s / s_prior - 1.0) > 0.04)
                         continue;
-                    f = score_fit(ref, nref, det, ndet, s,
-                                  det[i] - s * ref[a], 0);
+                    f = score_fit(ref, nref, det, ndet, s, det[i] - s * ref[a],
+                                  0);
                     if (f.inliers > best.inliers ||
                         (f.inliers == best.inliers && f.rms < best.rms))
                         best = f;
@@ -183,6 +215,99 @@ detect_rules(double *centers, PIX *pixs, int vertical)
     n = find_bands(centers, na, vertical ? 0.3 * h : 0.35 * w);
     numaDestroy(&na);
     return n;
+}
+
+/* Where the template's horizontal rule at reference y ref_y lies in the
+ * page's column band [x0, x0 + bw), searched within +-tol of pred; -1
+ * when no strong rule is there. */
+static double
+rule_y_in_band(const NUMA *na, double pred, double tol, int bw)
+{
+    int count = numaGetCount((NUMA *)na), peak = -1;
+    l_float32 v, best = 0.0f;
+    double sum = 0.0, wsum = 0.0;
+
+    for (int i = (int)(pred - tol); i <= (int)(pred + tol); i++)
+        if (i >= 0 && i < count && numaGetFValue((NUMA *)na, i, &v) == 0 &&
+            v > best) {
+            best = v;
+            peak = i;
+        }
+    if (peak < 0 || best < 0.6 * bw)
+        return -1.0;
+    for (int i = peak - 6; i <= peak + 6; i++)
+        if (i >= 0 && i < count && numaGetFValue((NUMA *)na, i, &v) == 0 &&
+            v > 0.5 * best) {
+            sum += v * i;
+            wsum += v;
+        }
+    return sum / wsum;
+}
+
+/* The long horizontal runs of a column band of the page, projected on
+ * its rows. */
+static NUMA *
+band_rows(PIX *ink, int x0, int bw)
+{
+    BOX *b = boxCreate(x0, 0, bw, pixGetHeight(ink));
+    PIX *clip = b != NULL ? pixClipRectangle(ink, b, NULL) : NULL;
+    PIX *pixc = clip != NULL ? pixCloseSafeBrick(NULL, clip, 7, 1) : NULL;
+    PIX *pixo = pixc != NULL ? pixOpenCompBrick(NULL, pixc, bw / 3, 1) : NULL;
+    NUMA *na = NULL;
+
+    if (pixo != NULL && pixDilateBrick(pixo, pixo, 1, 3) != NULL)
+        na = pixCountPixelsByRow(pixo, NULL);
+    boxDestroy(&b);
+    pixDestroy(&clip);
+    pixDestroy(&pixc);
+    pixDestroy(&pixo);
+    return na;
+}
+
+/*
+ * Measures the residual rotation the deskew left: each template rule's
+ * height in the left and the right third of the page. The median slope
+ * becomes a small rotation of the transform about the page's middle.
+ */
+static void
+residual_rotation(extract_registration *reg, const extract_template *tpl,
+                  const ocr_page *page)
+{
+    int w = pixGetWidth(page->ink), bw = w / 4;
+    NUMA *left = band_rows(page->ink, w / 8, bw);
+    NUMA *right = band_rows(page->ink, w - w / 8 - bw, bw);
+    double slopes[EXTRACT_MAX_ANCHORS], dx = (w - w / 8 - bw) - w / 8.0;
+    size_t n = 0;
+
+    for (size_t r = 0; left != NULL && right != NULL && r < tpl->nhrules; r++) {
+        double pred = reg->xf.ay * tpl->hrules[r] + reg->xf.by;
+        double yl = rule_y_in_band(left, pred, 12.0, bw);
+        double yr = rule_y_in_band(right, pred, 12.0, bw);
+        if (yl >= 0 && yr >= 0)
+            slopes[n++] = (yr - yl) / dx;
+    }
+    numaDestroy(&left);
+    numaDestroy(&right);
+    if (n >= 4) {
+        /* The median: a rule broken on one side cannot sway it. */
+        for (size_t i = 1; i < n; i++)
+            for (size_t j = i; j > 0 && slopes[j] < slopes[j - 1]; j--) {
+                double t = slopes[j];
+                slopes[j] = slopes[j - 1];
+                slopes[j - 1] = t;
+            }
+        double slope = slopes[n / 2];
+        double Xm = (w / 2.0 - reg->xf.bx) / reg->xf.ax;
+        double Ym = (pixGetHeight(page->ink) / 2.0 - reg->xf.by) / reg->xf.ay;
+        if (fabs(slope) > MAX_RESIDUAL_SLOPE)
+            return; /* more than the deskew can have left: not trusted */
+        reg->rotation = atan(slope) * 180.0 / 3.14159265358979;
+        /* y gains slope * x, x loses slope * y, about the middle. */
+        reg->xf.ky = slope * reg->xf.ax;
+        reg->xf.by -= reg->xf.ky * Xm;
+        reg->xf.kx = -slope * reg->xf.ay;
+        reg->xf.bx -= reg->xf.kx * Ym;
+    }
 }
 
 /* Registers by the form's rules. Returns 1 when it fits. */
@@ -237,11 +362,12 @@ register_rules(extract_registration *reg, const extract_template *tpl,
     reg->xf.ax = fx.s;
     reg->xf.bx = fx.t;
     reg->anchors = fy.inliers + fx.inliers;
-    reg->error = sqrt((fy.rms * fy.rms * fy.inliers +
-                       fx.rms * fx.rms * fx.inliers) /
-                      reg->anchors) /
-                 fy.s;
+    reg->error =
+        sqrt((fy.rms * fy.rms * fy.inliers + fx.rms * fx.rms * fx.inliers) /
+             reg->anchors) /
+        fy.s;
     reg->score = (double)fy.inliers / (double)tpl->nhrules;
+    residual_rotation(reg, tpl, page);
     return 1;
 }
 

@@ -274,7 +274,74 @@ test_register_bad_arguments(void **state)
     assert_int_equal(err.code, CS_EINVAL);
 }
 
-#define N_TESTS (TS_COUNT(base_cases) + TS_COUNT(move_cases) + 4)
+/* A page left slightly turned (deskew off): the residual rotation is
+ * measured from the rules, and points land where the turn put them. */
+struct turn_case {
+    const char *name;
+    double degrees; /* Leptonica's sense: clockwise on the page */
+};
+
+static const struct turn_case turn_cases[] = {
+    {"residual_turn_plus_0_3", 0.3},
+    {"residual_turn_minus_0_25", -0.25},
+};
+
+static void
+test_turn_case(void **state)
+{
+    const struct turn_case *c = *state;
+    const extract_registration *r0 = &fx.reg0[SRC_COLOR];
+    ocr_prepare_options opts = OCR_PREPARE_OPTIONS_INIT;
+    double th = c->degrees * 3.14159265358979 / 180.0;
+    double cx = pixGetWidth(fx.pix[SRC_COLOR]) / 2.0;
+    double cy = pixGetHeight(fx.pix[SRC_COLOR]) / 2.0;
+    extract_registration r;
+    cs_error err = CS_ERROR_INIT;
+    intake_page in;
+
+    s.pix = pixRotate(fx.pix[SRC_COLOR], (l_float32)th, L_ROTATE_AREA_MAP,
+                      L_BRING_IN_WHITE, 0, 0);
+    assert_non_null(s.pix);
+    in = (intake_page){s.pix, 1, 300, 300, 0};
+    opts.min_skew_degrees = 45.0f; /* never deskew: leave the turn */
+    assert_int_equal(ocr_page_prepare(&s.page, &in, &opts, &err), CS_OK);
+    assert_int_equal(s.page->deskewed, 0);
+    assert_int_equal(extract_register(&r, fx.tpl, s.page, &err), CS_OK);
+    assert_int_equal(r.method, EXTRACT_REG_RULES);
+    if (fabs(r.rotation - c->degrees) > 0.1)
+        print_error("residual rotation %.3f, turned by %.3f\n", r.rotation,
+                    c->degrees);
+    assert_true(fabs(r.rotation - c->degrees) <= 0.1);
+    for (int k = 0; k < 4; k++) {
+        double X = k & 1 ? 2300.0 : 200.0, Y = k & 2 ? 3000.0 : 500.0;
+        double x0, y0, x, y, ex, ey;
+        extract_transform_map(&r0->xf, X, Y, &x0, &y0);
+        /* Where the turn about the page's middle moved that point. */
+        ex = cx + (x0 - cx) * cos(th) - (y0 - cy) * sin(th);
+        ey = cy + (x0 - cx) * sin(th) + (y0 - cy) * cos(th);
+        extract_transform_map(&r.xf, X, Y, &x, &y);
+        if (hypot(x - ex, y - ey) > 4.0)
+            print_error("(%.0f, %.0f): at (%.1f, %.1f), expected (%.1f, "
+                        "%.1f)\n",
+                        X, Y, x, y, ex, ey);
+        assert_true(hypot(x - ex, y - ey) <= 4.0);
+    }
+}
+
+static void
+test_transform_round_trip(void **state)
+{
+    extract_transform xf = {1.02, -35.0, 0.98, 60.0, 0.004, -0.004};
+    double x, y, X, Y;
+
+    (void)state;
+    extract_transform_map(&xf, 1234.5, 2345.5, &x, &y);
+    extract_transform_unmap(&xf, x, y, &X, &Y);
+    assert_true(fabs(X - 1234.5) < 1e-6 && fabs(Y - 2345.5) < 1e-6);
+}
+
+#define N_TESTS                                                                \
+    (TS_COUNT(base_cases) + TS_COUNT(move_cases) + TS_COUNT(turn_cases) + 5)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -289,6 +356,8 @@ main(void)
 
     ADD_ROWS(base_cases, test_base_case);
     ADD_ROWS(move_cases, test_move_case);
+    ADD_ROWS(turn_cases, test_turn_case);
+    ADD_TEST("transform_round_trip", test_transform_round_trip);
     ADD_TEST("blank_page_not_registered", test_blank_page_not_registered);
     ADD_TEST("white_color_page_not_registered",
              test_white_color_page_not_registered);
