@@ -27,7 +27,13 @@ typedef struct cs_error {
     char message[CS_ERROR_MESSAGE_MAX];
 } cs_error;
 
-#define CS_ERROR_INIT {CS_OK, {0}}
+#define CS_ERROR_INIT                                                          \
+    {                                                                          \
+        CS_OK,                                                                 \
+        {                                                                      \
+            0                                                                  \
+        }                                                                      \
+    }
 
 /*
  * Records code and a printf-style message in err (which may be NULL) and

@@ -51,9 +51,9 @@ form_ink_present(const ocr_page *page)
 
 /* Picks the template: the named one, or the best-fitting of cat. */
 static cs_status
-choose_template(const extract_template **tpl_out,
-                extract_registration *reg_out, const extract_catalog *cat,
-                const char *name, const ocr_page *page, cs_error *err)
+choose_template(const extract_template **tpl_out, extract_registration *reg_out,
+                const extract_catalog *cat, const char *name,
+                const ocr_page *page, cs_error *err)
 {
     double best = -1.0;
     cs_status rc;
@@ -63,8 +63,7 @@ choose_template(const extract_template **tpl_out,
     if (name != NULL) {
         *tpl_out = extract_catalog_find(cat, name);
         if (*tpl_out == NULL)
-            return cs_error_set(err, CS_EINVAL, "no template called %s",
-                                name);
+            return cs_error_set(err, CS_EINVAL, "no template called %s", name);
         return extract_register(reg_out, *tpl_out, page, err);
     }
     for (size_t i = 0; i < extract_catalog_count(cat); i++) {

@@ -46,10 +46,10 @@ typedef struct extract_field_def {
 } extract_field_def;
 
 typedef enum {
-    EXTRACT_CHECK_SUM = 0,   /* total equals the sum of the parts */
+    EXTRACT_CHECK_SUM = 0,    /* total equals the sum of the parts */
     EXTRACT_CHECK_DATE_ORDER, /* field (from) not after field2 (to) */
-    EXTRACT_CHECK_POINTER,   /* letters name filled targets (A = first) */
-    EXTRACT_CHECK_REQUIRES   /* field in values requires field2 filled */
+    EXTRACT_CHECK_POINTER,    /* letters name filled targets (A = first) */
+    EXTRACT_CHECK_REQUIRES    /* field in values requires field2 filled */
 } extract_check_type;
 
 typedef struct extract_check_def {
@@ -133,10 +133,11 @@ extract_norm_status extract__normalize(char *out, size_t out_size,
  * Checks a normalized, non-empty value against the named rule ("npi",
  * "icd10", "procedure", "modifiers", "diagnosis_pointer", "date",
  * "not_future", "state", "zip", "tax_id", "icd_indicator",
- * "resubmission_code", "place_of_service", "units", "phone", "money"...). today is the date against which "not_future" is judged.
- * Returns NULL when the value passes, else the reason id (a constant
- * string such as "npi_check_digit"). Unknown rule names return
- * "unknown_rule"; use extract__rule_known() when loading templates.
+ * "resubmission_code", "place_of_service", "units", "phone", "money"...). today
+ * is the date against which "not_future" is judged. Returns NULL when the value
+ * passes, else the reason id (a constant string such as "npi_check_digit").
+ * Unknown rule names return "unknown_rule"; use extract__rule_known() when
+ * loading templates.
  */
 const char *extract__rule_check(const char *rule, const char *value,
                                 const struct tm *today);

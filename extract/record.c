@@ -83,8 +83,7 @@ extract_record_json(char **json_out, const extract_result *res,
             "skew_degrees", round(res->skew_degrees * 100.0) / 100.0,
             "skew_confidence", round1(res->skew_confidence), "deskewed",
             res->deskewed, "registration_error",
-            round1(res->reg.method != EXTRACT_REG_NONE ? res->reg.error
-                                                       : -1.0),
+            round1(res->reg.method != EXTRACT_REG_NONE ? res->reg.error : -1.0),
             "fields", fields, "review", res->review, "reasons",
             reasons_json(res->reasons, res->nreasons));
     if (rec == NULL) {
@@ -127,8 +126,8 @@ extract_overlay_render(struct Pix **out, const extract_result *res,
     if (res->form != NULL && res->reg.method != EXTRACT_REG_NONE) {
         extract_zone frame = {0, 0, res->form->ref_width,
                               res->form->ref_height};
-        draw_rect(pix, extract__zone_to_page(&res->reg.xf, frame), 0, 0,
-                  255, 3);
+        draw_rect(pix, extract__zone_to_page(&res->reg.xf, frame), 0, 0, 255,
+                  3);
     }
     for (size_t i = 0; i < res->nfields; i++) {
         const extract_field *f = &res->fields[i];

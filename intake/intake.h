@@ -16,13 +16,16 @@ struct Pix;
 
 /* Hard limits that refuse absurd input before it is decoded. */
 typedef struct intake_limits {
-    size_t max_file_bytes;   /* the file itself */
-    uint32_t max_dimension;  /* width or height claimed by a page header */
-    uint64_t max_pixels;     /* width x height of one page */
-    uint32_t max_pages;      /* pages of a multi-page TIFF */
+    size_t max_file_bytes;  /* the file itself */
+    uint32_t max_dimension; /* width or height claimed by a page header */
+    uint64_t max_pixels;    /* width x height of one page */
+    uint32_t max_pages;     /* pages of a multi-page TIFF */
 } intake_limits;
 
-#define INTAKE_LIMITS_INIT {256u << 20, 20000u, 80000000u, 500u}
+#define INTAKE_LIMITS_INIT                                                     \
+    {                                                                          \
+        256u << 20, 20000u, 80000000u, 500u                                    \
+    }
 
 typedef enum {
     INTAKE_FORMAT_PNG = 1,
@@ -32,10 +35,10 @@ typedef enum {
 
 /* One decoded page. */
 typedef struct intake_page {
-    struct Pix *pix;     /* owned; 1, 8 or 32 bpp (colormaps removed) */
-    int number;          /* 1-based page number within its document */
-    int xres, yres;      /* pixels per inch, as read or inferred */
-    int res_inferred;    /* 1 when the file gave no usable resolution */
+    struct Pix *pix;  /* owned; 1, 8 or 32 bpp (colormaps removed) */
+    int number;       /* 1-based page number within its document */
+    int xres, yres;   /* pixels per inch, as read or inferred */
+    int res_inferred; /* 1 when the file gave no usable resolution */
 } intake_page;
 
 typedef struct intake_doc intake_doc;
@@ -182,7 +185,10 @@ typedef struct intake_watch_options {
     intake_limits limits;
 } intake_watch_options;
 
-#define INTAKE_WATCH_OPTIONS_INIT {2.0, 10.0, 3, 1, INTAKE_LIMITS_INIT}
+#define INTAKE_WATCH_OPTIONS_INIT                                              \
+    {                                                                          \
+        2.0, 10.0, 3, 1, INTAKE_LIMITS_INIT                                    \
+    }
 
 typedef enum {
     INTAKE_WATCH_NONE = 0, /* nothing is ready */
@@ -193,9 +199,9 @@ typedef enum {
 /* A file of the inbox handed to the caller by intake_watch_next(). */
 typedef struct intake_watch_item {
     intake_watch_kind kind;
-    char name[256];    /* its name in the inbox (no folder) */
-    char sha256[65];   /* of the bytes read; "" when none could be read */
-    uint64_t size;     /* bytes */
+    char name[256];       /* its name in the inbox (no folder) */
+    char sha256[65];      /* of the bytes read; "" when none could be read */
+    uint64_t size;        /* bytes */
     intake_format format; /* COMPLETE: the image type */
     size_t npages;        /* COMPLETE: pages */
     cs_status status;     /* BAD: CS_EFORMAT, CS_ETOOBIG, CS_EIO... */
@@ -233,16 +239,16 @@ cs_status intake_watch_poll(intake_watch *w, double now, cs_error *err);
  * checked again with backoff, up to max_attempts times. The file is the
  * caller's until it calls intake_watch_done(), _retry() or _skip().
  */
-cs_status intake_watch_next(intake_watch_item *out, intake_watch *w,
-                            double now, cs_error *err);
+cs_status intake_watch_next(intake_watch_item *out, intake_watch *w, double now,
+                            cs_error *err);
 
 /* The caller took the file away: forget it. */
 void intake_watch_done(intake_watch *w, const char *name);
 
 /* The caller could not take the file (reason, without the name): look at
  * it again later; after max_attempts it comes back as BAD. */
-void intake_watch_retry(intake_watch *w, const char *name,
-                        const char *reason, double now);
+void intake_watch_retry(intake_watch *w, const char *name, const char *reason,
+                        double now);
 
 /* Leave the file alone until it changes. */
 void intake_watch_skip(intake_watch *w, const char *name);
@@ -275,31 +281,34 @@ typedef struct intake_journal intake_journal;
  * state folder, or INTAKE_INBOX_PREFIX and the name in the inbox. */
 typedef struct intake_journal_entry {
     int64_t id;
-    char sha256[65];  /* "" when the file could not be read */
-    char name[256];   /* its name in the inbox: for people, never logged */
-    char ext[16];     /* extension of the stored copy: png, jpg, tif... */
+    char sha256[65]; /* "" when the file could not be read */
+    char name[256];  /* its name in the inbox: for people, never logged */
+    char ext[16];    /* extension of the stored copy: png, jpg, tif... */
     uint64_t size;
     intake_doc_state state;
-    int attempts; /* times it was claimed for processing */
-    int pages;    /* 0 until known */
-    int64_t duplicate_of; /* 0, or the id of the first document */
+    int attempts;          /* times it was claimed for processing */
+    int pages;             /* 0 until known */
+    int64_t duplicate_of;  /* 0, or the id of the first document */
     char stored[300];      /* where the original is (or goes); "" none */
     char moving_from[300]; /* a move not yet done: where from; "" none */
-    char reason[CS_ERROR_MESSAGE_MAX]; /* last error; "" none */
+    char reason[CS_ERROR_MESSAGE_MAX];                /* last error; "" none */
     int64_t received_ms, updated_ms, next_attempt_ms; /* Unix time, ms */
 } intake_journal_entry;
 
 /* A change of one document by intake_journal_update(). */
 typedef struct intake_journal_change {
-    intake_doc_state state; /* the new state (may equal the old one) */
-    const char *reason;     /* NULL keeps the old one, "" clears it */
-    const char *stored;     /* NULL keeps, "" clears */
+    intake_doc_state state;  /* the new state (may equal the old one) */
+    const char *reason;      /* NULL keeps the old one, "" clears it */
+    const char *stored;      /* NULL keeps, "" clears */
     const char *moving_from; /* NULL keeps, "" clears */
     int64_t next_attempt_ms; /* for RECEIVED: not before this time */
     int attempts_delta;      /* -1 hands back a try that was not made */
 } intake_journal_change;
 
-#define INTAKE_JOURNAL_CHANGE_INIT {INTAKE_DOC_RECEIVED, NULL, NULL, NULL, 0, 0}
+#define INTAKE_JOURNAL_CHANGE_INIT                                             \
+    {                                                                          \
+        INTAKE_DOC_RECEIVED, NULL, NULL, NULL, 0, 0                            \
+    }
 
 /* Flags of intake_journal_open(). */
 #define INTAKE_JOURNAL_CREATE 1   /* create the file and schema if missing */
@@ -311,8 +320,8 @@ typedef struct intake_journal_change {
  * handle belongs to one thread. Returns CS_EIO, or CS_EINVAL for a
  * journal of a newer version. Free with intake_journal_free().
  */
-cs_status intake_journal_open(intake_journal **out, const char *path,
-                              int flags, cs_error *err);
+cs_status intake_journal_open(intake_journal **out, const char *path, int flags,
+                              cs_error *err);
 
 void intake_journal_free(intake_journal *j);
 
@@ -339,8 +348,8 @@ cs_status intake_journal_find_live(intake_journal_entry *out, int *found,
 
 /* The newest document whose move from moving_from is not done yet. */
 cs_status intake_journal_find_moving(intake_journal_entry *out, int *found,
-                                     intake_journal *j,
-                                     const char *moving_from, cs_error *err);
+                                     intake_journal *j, const char *moving_from,
+                                     cs_error *err);
 
 /* Ids of every document with a move not done yet; free(*ids_out). */
 cs_status intake_journal_list_moving(int64_t **ids_out, size_t *n_out,
@@ -354,8 +363,8 @@ cs_status intake_journal_list_moving(int64_t **ids_out, size_t *n_out,
  * same; others are refused (CS_EINVAL).
  */
 cs_status intake_journal_update(intake_journal *j, int64_t id,
-                                const intake_journal_change *c,
-                                int64_t now_ms, cs_error *err);
+                                const intake_journal_change *c, int64_t now_ms,
+                                cs_error *err);
 
 /* Crash recovery: every document left in processing goes back to
  * received (its attempts kept). *count_out (may be NULL) says how many. */
@@ -395,23 +404,22 @@ cs_status intake_journal_get_record(char **json_out, intake_journal *j,
                                     int64_t id, int page, cs_error *err);
 
 /* How many records document id has, and how many ask for review. */
-cs_status intake_journal_record_counts(size_t *records_out,
-                                       size_t *review_out, intake_journal *j,
-                                       int64_t id, cs_error *err);
+cs_status intake_journal_record_counts(size_t *records_out, size_t *review_out,
+                                       intake_journal *j, int64_t id,
+                                       cs_error *err);
 
 /* What `claimscan status` shows. */
 typedef struct intake_journal_stats {
     size_t count[INTAKE_DOC_STATE_COUNT]; /* documents per state */
-    int64_t oldest_id;   /* oldest received or processing; 0 none */
-    int64_t oldest_ms;   /* when it was received */
+    int64_t oldest_id; /* oldest received or processing; 0 none */
+    int64_t oldest_ms; /* when it was received */
     char oldest_name[256];
     size_t docs_last_hour;  /* documents finished in the last hour */
     size_t pages_last_hour; /* claim records written in the last hour */
 } intake_journal_stats;
 
-cs_status intake_journal_stats_get(intake_journal_stats *out,
-                                   intake_journal *j, int64_t now_ms,
-                                   cs_error *err);
+cs_status intake_journal_stats_get(intake_journal_stats *out, intake_journal *j,
+                                   int64_t now_ms, cs_error *err);
 
 /* One event with a reason (an error, a retry, a recovery). */
 typedef struct intake_journal_event {

@@ -37,8 +37,7 @@ intake_sha256_hex(char *hex_out, const uint8_t *data, size_t size,
 
     if (hex_out == NULL || (data == NULL && size > 0))
         return cs_error_set(err, CS_EINVAL, "sha256: bad arguments");
-    if (EVP_Digest(data, size, md, &len, EVP_sha256(), NULL) != 1 ||
-        len != 32)
+    if (EVP_Digest(data, size, md, &len, EVP_sha256(), NULL) != 1 || len != 32)
         return cs_error_set(err, CS_ERROR, "sha256: digest failed");
     for (unsigned int i = 0; i < len; i++) {
         hex_out[2 * i] = digits[md[i] >> 4];
@@ -186,8 +185,8 @@ doc_check(intake_doc *doc, const intake_limits *lim, cs_error *err)
                            1024))
             return cs_error_set(err, CS_EFORMAT,
                                 "PNG is truncated: no end chunk");
-        if (readHeaderMemPng(doc->data, doc->size, &w, &h, &bps, &spp,
-                             &cmap) != 0)
+        if (readHeaderMemPng(doc->data, doc->size, &w, &h, &bps, &spp, &cmap) !=
+            0)
             return cs_error_set(err, CS_EFORMAT, "PNG header is damaged");
         doc->npages = 1;
         return check_dimensions(w, h, 1, lim, err);
@@ -197,8 +196,8 @@ doc_check(intake_doc *doc, const intake_limits *lim, cs_error *err)
                            1024))
             return cs_error_set(err, CS_EFORMAT,
                                 "JPEG is truncated: no end marker");
-        if (readHeaderMemJpeg(doc->data, doc->size, &w, &h, &spp, NULL,
-                              NULL) != 0)
+        if (readHeaderMemJpeg(doc->data, doc->size, &w, &h, &spp, NULL, NULL) !=
+            0)
             return cs_error_set(err, CS_EFORMAT, "JPEG header is damaged");
         doc->npages = 1;
         return check_dimensions(w, h, 1, lim, err);
@@ -381,14 +380,14 @@ page_normalize_depth(PIX **ppix, cs_error *err)
     }
     d = pixGetDepth(pixs);
     if (d != 1 && d != 8 && d != 32) {
-        pixd = d == 16 ? pixConvert16To8(pixs, L_MS_BYTE)
-                       : pixConvertTo8(pixs, 0);
+        pixd =
+            d == 16 ? pixConvert16To8(pixs, L_MS_BYTE) : pixConvertTo8(pixs, 0);
         pixDestroy(&pixs);
         pixs = pixd;
         if (pixs == NULL) {
             *ppix = NULL;
-            return cs_error_set(err, CS_EFORMAT,
-                                "unsupported pixel depth %d", d);
+            return cs_error_set(err, CS_EFORMAT, "unsupported pixel depth %d",
+                                d);
         }
     }
     *ppix = pixs;

@@ -37,8 +37,8 @@ ocr_engine_new(ocr_engine **out, const char *datapath, cs_error *err)
 {
     /* Codes, names and numbers: a dictionary only pulls them towards
      * English words. These are init-time parameters. */
-    static const char *names[] = {"load_system_dawg", "load_freq_dawg",
-                                  "load_punc_dawg", "load_number_dawg",
+    static const char *names[] = {"load_system_dawg",  "load_freq_dawg",
+                                  "load_punc_dawg",    "load_number_dawg",
                                   "load_unambig_dawg", "load_bigram_dawg"};
     static const char *values[] = {"0", "0", "0", "0", "0", "0"};
     ocr_engine *eng = NULL;

@@ -27,18 +27,18 @@ typedef enum {
 /* A page ready for registration and reading. All images share one
  * coordinate system: the deskewed page at OCR_WORK_DPI. */
 typedef struct ocr_page {
-    struct Pix *gray; /* 8 bpp, deskewed: for overlays and crops */
-    struct Pix *ink;  /* 1 bpp: all dark ink, form included */
-    struct Pix *data; /* 1 bpp: data ink, form dropped where the scan
-                         allows it (color, gray); long rules removed */
+    struct Pix *gray;  /* 8 bpp, deskewed: for overlays and crops */
+    struct Pix *ink;   /* 1 bpp: all dark ink, form included */
+    struct Pix *data;  /* 1 bpp: data ink, form dropped where the scan
+                          allows it (color, gray); long rules removed */
     struct Pix *rules; /* 1 bpp: the rule pixels taken out of data (data
                           crossing them was cut there) */
     ocr_scan_kind kind;
-    float skew_degrees;    /* measured skew (0 when not measured) */
-    float skew_confidence; /* Leptonica's confidence of the measure */
-    int deskewed;          /* 1 when the page was rotated by the measured
-                              angle (Leptonica's sign: the angle that
-                              straightens it) */
+    float skew_degrees;      /* measured skew (0 when not measured) */
+    float skew_confidence;   /* Leptonica's confidence of the measure */
+    int deskewed;            /* 1 when the page was rotated by the measured
+                                angle (Leptonica's sign: the angle that
+                                straightens it) */
     double scale_x, scale_y; /* source pixel -> working pixel factors */
 } ocr_page;
 
@@ -48,7 +48,10 @@ typedef struct ocr_prepare_options {
     float min_skew_degrees;    /* below it, do not bother rotating */
 } ocr_prepare_options;
 
-#define OCR_PREPARE_OPTIONS_INIT {3.0f, 0.05f}
+#define OCR_PREPARE_OPTIONS_INIT                                               \
+    {                                                                          \
+        3.0f, 0.05f                                                            \
+    }
 
 /*
  * Prepares page (borrowed; not modified): scales it to OCR_WORK_DPI using
@@ -78,7 +81,7 @@ typedef struct ocr_symbol {
     char utf8[8];
     float confidence; /* 0..100 */
     ocr_rect box;
-    int word_start;   /* 1 for the first symbol of a word */
+    int word_start; /* 1 for the first symbol of a word */
 } ocr_symbol;
 
 /* What one rectangle read as. */
@@ -107,16 +110,14 @@ cs_status ocr_global_init(cs_error *err);
  * dictionaries. Loading takes a fraction of a second: create one engine
  * per worker and reuse it. Free with ocr_engine_free().
  */
-cs_status ocr_engine_new(ocr_engine **out, const char *datapath,
-                         cs_error *err);
+cs_status ocr_engine_new(ocr_engine **out, const char *datapath, cs_error *err);
 
 void ocr_engine_free(ocr_engine *eng);
 
 /* Hands the engine the 1-bpp page image to read rectangles of (borrowed:
  * pix must outlive the reads; never share it with another thread). NULL
  * makes the engine forget its page. */
-cs_status ocr_engine_set_page(ocr_engine *eng, struct Pix *pix,
-                              cs_error *err);
+cs_status ocr_engine_set_page(ocr_engine *eng, struct Pix *pix, cs_error *err);
 
 /* How the text inside a rectangle is laid out. */
 typedef enum {

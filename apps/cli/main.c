@@ -13,70 +13,90 @@
 #include "ocr/ocr.h"
 
 static const cli_option extract_options[] = {
-    {"form", 'f', "NAME", "read every page as this template (default: "
-                          "identify)"},
-    {"jobs", 'j', "N", "read N pages at once, one OCR engine each "
-                       "(default 1)"},
-    {"out", 'o', "DIR", "write one JSON file per page into DIR instead of "
-                        "JSON Lines on stdout"},
-    {"overlay", 0, "DIR", "write a picture per page with every field's box "
-                          "into DIR"},
-    {"forms", 0, "DIR", "read templates from DIR (default: built in, or "
-                        "$CLAIMSCAN_FORMS)"},
+    {"form", 'f', "NAME",
+     "read every page as this template (default: "
+     "identify)"},
+    {"jobs", 'j', "N",
+     "read N pages at once, one OCR engine each "
+     "(default 1)"},
+    {"out", 'o', "DIR",
+     "write one JSON file per page into DIR instead of "
+     "JSON Lines on stdout"},
+    {"overlay", 0, "DIR",
+     "write a picture per page with every field's box "
+     "into DIR"},
+    {"forms", 0, "DIR",
+     "read templates from DIR (default: built in, or "
+     "$CLAIMSCAN_FORMS)"},
     {"summary", 's', NULL, "print a readable summary to stderr at the end"},
     {"verbose", 'v', NULL, "log progress to stderr (document ids, timings)"},
     {"help", 'h', NULL, "show this help"},
 };
 
 static const cli_option watch_options[] = {
-    {"jobs", 'j', "N", "read N pages at once, one OCR engine each "
-                       "(default 1)"},
-    {"state", 0, "DIR", "keep journal, archive, records and quarantine in "
-                        "DIR (default: see docs/watch.md)"},
+    {"jobs", 'j', "N",
+     "read N pages at once, one OCR engine each "
+     "(default 1)"},
+    {"state", 0, "DIR",
+     "keep journal, archive, records and quarantine in "
+     "DIR (default: see docs/watch.md)"},
     {"once", 0, NULL, "take in what the inbox holds, finish it, and exit"},
-    {"settle", 0, "SECONDS", "a file must not change this long before it "
-                             "is read (default 2)"},
-    {"rescan", 0, "SECONDS", "list the whole inbox this often, for network "
-                             "folders (default 10)"},
-    {"forms", 0, "DIR", "read templates from DIR (default: built in, or "
-                        "$CLAIMSCAN_FORMS)"},
+    {"settle", 0, "SECONDS",
+     "a file must not change this long before it "
+     "is read (default 2)"},
+    {"rescan", 0, "SECONDS",
+     "list the whole inbox this often, for network "
+     "folders (default 10)"},
+    {"forms", 0, "DIR",
+     "read templates from DIR (default: built in, or "
+     "$CLAIMSCAN_FORMS)"},
     {"verbose", 'v', NULL, "log every page (document ids, timings)"},
     {"quiet", 'q', NULL, "log only warnings and errors"},
     {"help", 'h', NULL, "show this help"},
 };
 
 static const cli_option status_options[] = {
-    {"state", 0, "DIR", "the watcher's state folder (default: see "
-                        "docs/watch.md)"},
+    {"state", 0, "DIR",
+     "the watcher's state folder (default: see "
+     "docs/watch.md)"},
     {"errors", 'e', "N", "show the last N errors (default 10)"},
     {"help", 'h', NULL, "show this help"},
 };
 
 static const cli_option review_options[] = {
-    {"state", 0, "DIR", "the watcher's state folder (default: see "
-                        "docs/watch.md)"},
-    {"listen", 'l', "ADDRESS:PORT", "serve on this address (default "
-                                    "127.0.0.1:8080; port 0: any free one)"},
-    {"users", 0, "FILE", "sign in with NAME:SHA256HEX lines of FILE "
-                         "(HTTP Basic) instead of a token"},
-    {"lock-minutes", 0, "N", "free a document a reviewer left idle after "
-                             "N minutes (default 15)"},
-    {"forms", 0, "DIR", "read templates from DIR (default: built in, or "
-                        "$CLAIMSCAN_FORMS)"},
+    {"state", 0, "DIR",
+     "the watcher's state folder (default: see "
+     "docs/watch.md)"},
+    {"listen", 'l', "ADDRESS:PORT",
+     "serve on this address (default "
+     "127.0.0.1:8080; port 0: any free one)"},
+    {"users", 0, "FILE",
+     "sign in with NAME:SHA256HEX lines of FILE "
+     "(HTTP Basic) instead of a token"},
+    {"lock-minutes", 0, "N",
+     "free a document a reviewer left idle after "
+     "N minutes (default 15)"},
+    {"forms", 0, "DIR",
+     "read templates from DIR (default: built in, or "
+     "$CLAIMSCAN_FORMS)"},
     {"verbose", 'v', NULL, "log every request's document and field ids"},
     {"help", 'h', NULL, "show this help"},
 };
 
 static const cli_option export_options[] = {
-    {"state", 0, "DIR", "the watcher's state folder (default: see "
-                        "docs/watch.md)"},
-    {"format", 'f', "jsonl|csv", "JSON Lines (one record per page) or CSV "
-                                 "(one row per page)"},
+    {"state", 0, "DIR",
+     "the watcher's state folder (default: see "
+     "docs/watch.md)"},
+    {"format", 'f', "jsonl|csv",
+     "JSON Lines (one record per page) or CSV "
+     "(one row per page)"},
     {"out", 'o', "FILE", "write to FILE (atomically) instead of stdout"},
-    {"form", 0, "NAME", "CSV: the template whose fields are the columns "
-                        "(default: the only one)"},
-    {"forms", 0, "DIR", "read templates from DIR (default: built in, or "
-                        "$CLAIMSCAN_FORMS)"},
+    {"form", 0, "NAME",
+     "CSV: the template whose fields are the columns "
+     "(default: the only one)"},
+    {"forms", 0, "DIR",
+     "read templates from DIR (default: built in, or "
+     "$CLAIMSCAN_FORMS)"},
     {"help", 'h', NULL, "show this help"},
 };
 
@@ -113,14 +133,16 @@ static const cli_command commands[] = {
 static void
 main_help(FILE *out)
 {
-    fprintf(out, "usage: %s COMMAND [options] [args]\n\n"
-                 "Turns scanned CMS-1500 claim forms into checked claim "
-                 "records.\n\ncommands:\n",
+    fprintf(out,
+            "usage: %s COMMAND [options] [args]\n\n"
+            "Turns scanned CMS-1500 claim forms into checked claim "
+            "records.\n\ncommands:\n",
             CLI_NAME);
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].purpose);
-    fprintf(out, "\n'%s COMMAND --help' tells more; '%s --version' the "
-                 "version.\n",
+    fprintf(out,
+            "\n'%s COMMAND --help' tells more; '%s --version' the "
+            "version.\n",
             CLI_NAME, CLI_NAME);
 }
 

@@ -14,13 +14,13 @@ struct Pix;
 
 /* What one page came to. */
 typedef struct pipeline_page_out {
-    char *json;           /* the claim record (one line); free() it */
-    struct Pix *overlay;  /* when asked for; pixDestroy() it */
-    int review;           /* the record asks for review */
-    size_t filled;        /* fields with a value */
-    size_t flagged;       /* fields flagged for review */
+    char *json;          /* the claim record (one line); free() it */
+    struct Pix *overlay; /* when asked for; pixDestroy() it */
+    int review;          /* the record asks for review */
+    size_t filled;       /* fields with a value */
+    size_t flagged;      /* fields flagged for review */
     size_t nfields;
-    double seconds;       /* time spent on the page */
+    double seconds; /* time spent on the page */
 } pipeline_page_out;
 
 /*
