@@ -50,29 +50,6 @@ static const char schema[] =
     " created_ms INTEGER NOT NULL,"
     " PRIMARY KEY (document_id, page));";
 
-/* Audit tables made before page decisions did not allow 'reject': the
- * table is rebuilt with the rows kept. */
-static const char migrate_reject[] =
-    "BEGIN IMMEDIATE;"
-    "ALTER TABLE review_audit RENAME TO review_audit_old;"
-    "DROP INDEX IF EXISTS review_audit_doc;"
-    "CREATE TABLE review_audit ("
-    " id INTEGER PRIMARY KEY,"
-    " document_id INTEGER NOT NULL,"
-    " page INTEGER NOT NULL,"
-    " field TEXT NOT NULL,"
-    " action TEXT NOT NULL CHECK (action IN ('accept', 'correct',"
-    "  'override', 'reject')),"
-    " old_value TEXT NOT NULL,"
-    " new_value TEXT NOT NULL,"
-    " rule TEXT,"
-    " who TEXT NOT NULL,"
-    " at_ms INTEGER NOT NULL);"
-    "INSERT INTO review_audit SELECT * FROM review_audit_old;"
-    "DROP TABLE review_audit_old;"
-    "CREATE INDEX review_audit_doc ON review_audit(document_id, page, field);"
-    "COMMIT;";
-
 static cs_status
 db_fail(cs_error *err, sqlite3 *db, const char *what)
 {
@@ -94,30 +71,6 @@ column_text(char *out, size_t size, sqlite3_stmt *s, int col)
     const unsigned char *t = sqlite3_column_text(s, col);
 
     (void)snprintf(out, size, "%s", t != NULL ? (const char *)t : "");
-}
-
-/* Rebuilds an audit table that does not know 'reject' yet. */
-static cs_status
-audit_migrate(review_store *st, cs_error *err)
-{
-    static const char sql[] = "SELECT instr(sql, '''reject''') > 0 FROM"
-                              " sqlite_master WHERE name = 'review_audit'";
-    sqlite3_stmt *s = NULL;
-    cs_status rc = prepare(&s, st, sql, err);
-    int current = 1;
-
-    if (rc != CS_OK)
-        return rc;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        current = sqlite3_column_int(s, 0);
-    (void)sqlite3_finalize(s);
-    if (current)
-        return CS_OK;
-    if (sqlite3_exec(st->db, migrate_reject, NULL, NULL, NULL) != SQLITE_OK) {
-        rc = db_fail(err, st->db, "audit upgrade");
-        (void)sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-    }
-    return rc;
 }
 
 cs_status
@@ -153,9 +106,6 @@ review_store_open(review_store **out, const char *state, cs_error *err)
         rc = db_fail(err, st->db, "schema");
         goto cleanup;
     }
-    rc = audit_migrate(st, err);
-    if (rc != CS_OK)
-        goto cleanup;
     *out = st;
     st = NULL;
 cleanup:
