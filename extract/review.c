@@ -337,11 +337,13 @@ extract__review(extract_result *res, const struct tm *today)
             extract__field_flag(&res->fields[i], "registration_poor");
     }
     /* Fax resolution, or a page most of whose readings OCR doubts: every
-     * field that holds ink is doubtful. */
+     * text field that holds ink is doubtful. Check boxes are decided by
+     * ink, not OCR, and keep their own verdict. */
     if (res->low_resolution || poor_page(res)) {
         page_flag(res, "scan_quality");
         for (size_t i = 0; i < res->nfields; i++)
-            if (res->fields[i].has_ink)
+            if (res->fields[i].has_ink &&
+                res->fields[i].kind != EXTRACT_KIND_CHECK)
                 extract__field_flag(&res->fields[i], "scan_quality");
     }
     for (size_t i = 0; i < res->nfields; i++)
