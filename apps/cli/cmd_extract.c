@@ -320,34 +320,18 @@ make_stems(char **files, size_t n)
     return stems;
 }
 
-/* Creates dir and its missing parents (owner-only), like mkdir -p. */
+/* Creates dir and its missing parents, owner-only; refuses a folder
+ * others could write into or read from, since records carry PHI. */
 static int
 ensure_dir(const char *dir)
 {
-    char path[4096];
-    struct stat st;
-    size_t len = strlen(dir);
+    cs_error err = CS_ERROR_INIT;
 
-    if (len == 0 || len >= sizeof(path)) {
-        fprintf(stderr, "%s: bad folder name\n", CLI_NAME);
-        return -1;
-    }
-    memcpy(path, dir, len + 1);
-    for (char *p = path + 1;; p++) {
-        char saved = *p;
-        if (saved != '/' && saved != '\0')
-            continue;
-        *p = '\0';
-        if (mkdir(path, 0700) != 0 &&
-            (errno != EEXIST || stat(path, &st) != 0 || !S_ISDIR(st.st_mode))) {
-            fprintf(stderr, "%s: cannot create folder %s: %s\n", CLI_NAME, path,
-                    strerror(errno != EEXIST ? errno : ENOTDIR));
-            return -1;
-        }
-        *p = saved;
-        if (saved == '\0')
-            return 0;
-    }
+    if (intake_dir_make_private(dir, &err) == CS_OK)
+        return 0;
+    fprintf(stderr, "%s: cannot create folder %s: %s\n", CLI_NAME, dir,
+            err.message);
+    return -1;
 }
 
 static double
