@@ -39,7 +39,13 @@ typedef struct ocr_page {
     int deskewed;            /* 1 when the page was rotated by the measured
                                 angle (Leptonica's sign: the angle that
                                 straightens it) */
-    double scale_x, scale_y; /* source pixel -> working pixel factors */
+    int flattened;           /* 1 when the page was a photographed sheet,
+                                found by its edges and mapped back to an
+                                upright page before anything else */
+    double scale_x, scale_y; /* source pixel -> working pixel factors (of
+                                the flattened page when flattened) */
+    double source_dpi;       /* the source's pixels per inch of paper (the
+                                lower axis): what detail the scan holds */
 } ocr_page;
 
 /* Options of ocr_page_prepare(). */
@@ -54,8 +60,9 @@ typedef struct ocr_prepare_options {
     }
 
 /*
- * Prepares page (borrowed; not modified): scales it to OCR_WORK_DPI using
- * its resolution, classifies the scan, drops the red form ink, binarizes,
+ * Prepares page (borrowed; not modified): maps a photographed sheet back
+ * to an upright page, scales it to OCR_WORK_DPI using its resolution,
+ * classifies the scan, drops the red form ink, binarizes,
  * removes long rules from the data image, and measures and corrects skew.
  * The caller owns *out and frees it with ocr_page_free(). opts may be NULL.
  */

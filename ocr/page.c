@@ -4,6 +4,7 @@
  * normalization, binarization, skew correction and rule removal.
  */
 #include "ocr/ocr.h"
+#include "ocr/ocr_internal.h"
 
 #include <leptonica/allheaders.h>
 #include <math.h>
@@ -12,9 +13,20 @@
 /* Pixels darker than this (after background normalization to ~200) count
  * as ink, the red form included. */
 #define INK_THRESHOLD 150
+/* A photo is blurrier and lit unevenly: its form's thin rules come out
+ * lighter than on a scan, though still clearly below the paper's level. */
+#define PHOTO_INK_THRESHOLD 180
 /* In the red channel of a color scan the red form is nearly white; data
  * stays dark. */
 #define COLOR_DATA_THRESHOLD 110
+/* The same in a photo, whose data strokes are blurred lighter. */
+/* The same in a photo, whose data strokes are blurred lighter, the more
+ * so the blurrier the photo: the threshold sits halfway between the
+ * paper (200 after background normalization) and the data's dark cores
+ * (this quantile of the page's levels), within these bounds. */
+#define PHOTO_DATA_QUANTILE 0.005
+#define PHOTO_DATA_MIN 110
+#define PHOTO_DATA_MAX 170
 /* In a gray scan, data is black, the form mid-gray: only the form's
  * darkest cores pass this, and rule and label removal take them. */
 #define GRAY_DATA_THRESHOLD 100
@@ -27,6 +39,9 @@
 /* The thickest rule (with its grown edges) a crossing stroke is rejoined
  * across. */
 #define CROSSING_MAX 11
+/* A sheet whose corners are this far (share of the image height) from a
+ * parallelogram was photographed at an angle. */
+#define KEYSTONE_MIN 0.005
 
 void
 ocr_page_free(ocr_page *page)
@@ -228,6 +243,35 @@ cleanup:
     return rc;
 }
 
+/* The data threshold of a photo's background-normalized red channel. */
+static int
+photo_data_threshold(PIX *pixs)
+{
+    NUMA *na = pixGetGrayHistogram(pixs, 2);
+    l_float32 total = 0.0f, sum = 0.0f, v;
+    int i, n, dark = 0;
+
+    if (na == NULL)
+        return PHOTO_DATA_MIN;
+    n = numaGetCount(na);
+    for (i = 0; i < n; i++) {
+        (void)numaGetFValue(na, i, &v);
+        total += v;
+    }
+    for (i = 0; i < n; i++) {
+        (void)numaGetFValue(na, i, &v);
+        sum += v;
+        if (sum >= total * PHOTO_DATA_QUANTILE) {
+            dark = i;
+            break;
+        }
+    }
+    numaDestroy(&na);
+    i = (dark + 200) / 2;
+    return i < PHOTO_DATA_MIN ? PHOTO_DATA_MIN
+                              : (i > PHOTO_DATA_MAX ? PHOTO_DATA_MAX : i);
+}
+
 /* Normalizes the background of an 8-bpp image to a flat level, in place. */
 static cs_status
 flatten_background(PIX **ppix, cs_error *err)
@@ -270,14 +314,41 @@ page_deskew(ocr_page *page, PIX **datag, const ocr_prepare_options *opts,
     return rc;
 }
 
+/* A photographed sheet (seen at an angle, or with no trustworthy
+ * resolution) is mapped back to an upright page: *flat_out is that page
+ * (NULL when the page is used as it is) and page->scale_x/y are set from
+ * its resolution. */
+static cs_status
+page_flatten(ocr_page *page, PIX **flat_out, const intake_page *in,
+             cs_error *err)
+{
+    ocr__quad q;
+    int dpi = 0, d = pixGetDepth(in->pix);
+    cs_status rc;
+
+    *flat_out = NULL;
+    if (d == 1 || !ocr__quad_find(&q, in->pix))
+        return CS_OK;
+    if (!in->res_inferred &&
+        ocr__quad_keystone(&q) < KEYSTONE_MIN * pixGetHeight(in->pix))
+        return CS_OK; /* a flat scan: registration takes what is left */
+    rc = ocr__quad_flatten(flat_out, &dpi, in->pix, &q, err);
+    if (rc != CS_OK)
+        return rc;
+    page->scale_x = page->scale_y = (double)OCR_WORK_DPI / dpi;
+    page->source_dpi = ocr__quad_width(&q) / 8.5;
+    page->flattened = 1;
+    return CS_OK;
+}
+
 cs_status
 ocr_page_prepare(ocr_page **out, const intake_page *in,
                  const ocr_prepare_options *opts, cs_error *err)
 {
     static const ocr_prepare_options defaults = OCR_PREPARE_OPTIONS_INIT;
     ocr_page *page = NULL;
-    PIX *datag = NULL;
-    int dotted;
+    PIX *datag = NULL, *flat = NULL;
+    int dotted, ink_threshold;
     cs_status rc = CS_OK;
 
     if (out == NULL || in == NULL || in->pix == NULL || in->xres <= 0 ||
@@ -292,8 +363,12 @@ ocr_page_prepare(ocr_page **out, const intake_page *in,
     page->scale_x = (double)OCR_WORK_DPI / in->xres;
     page->scale_y = (double)OCR_WORK_DPI / in->yres;
     dotted = in->xres < 150 || in->yres < 150;
+    page->source_dpi = in->xres < in->yres ? in->xres : in->yres;
+    rc = page_flatten(page, &flat, in, err);
+    if (rc != CS_OK)
+        goto cleanup;
 
-    rc = page_gray_images(page, &datag, in->pix, err);
+    rc = page_gray_images(page, &datag, flat != NULL ? flat : in->pix, err);
     if (rc != CS_OK)
         goto cleanup;
     if (page->kind != OCR_SCAN_BW) {
@@ -303,7 +378,8 @@ ocr_page_prepare(ocr_page **out, const intake_page *in,
         if (rc != CS_OK)
             goto cleanup;
     }
-    page->ink = pixThresholdToBinary(page->gray, INK_THRESHOLD);
+    ink_threshold = page->flattened ? PHOTO_INK_THRESHOLD : INK_THRESHOLD;
+    page->ink = pixThresholdToBinary(page->gray, ink_threshold);
     if (page->ink == NULL)
         goto nomem;
     rc = page_deskew(page, &datag, opts, err);
@@ -311,13 +387,15 @@ ocr_page_prepare(ocr_page **out, const intake_page *in,
         goto cleanup;
     if (page->deskewed) {
         pixDestroy(&page->ink);
-        page->ink = pixThresholdToBinary(page->gray, INK_THRESHOLD);
+        page->ink = pixThresholdToBinary(page->gray, ink_threshold);
         if (page->ink == NULL)
             goto nomem;
     }
     switch (page->kind) {
     case OCR_SCAN_COLOR:
-        page->data = pixThresholdToBinary(datag, COLOR_DATA_THRESHOLD);
+        page->data = pixThresholdToBinary(
+            datag, page->flattened ? photo_data_threshold(datag)
+                                   : COLOR_DATA_THRESHOLD);
         break;
     case OCR_SCAN_GRAY:
         /* The form's gray ink is too close to the data's black to split
@@ -341,6 +419,7 @@ nomem:
     rc = cs_error_set(err, CS_ENOMEM, "out of memory preparing page");
 cleanup:
     pixDestroy(&datag);
+    pixDestroy(&flat);
     ocr_page_free(page);
     return rc;
 }

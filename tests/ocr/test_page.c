@@ -152,7 +152,7 @@ group_teardown(void **state)
  * or failed (a failed assertion leaves the test by longjmp). */
 static struct scratch {
     PIX *pix, *pix2;
-    ocr_page *page;
+    ocr_page *page, *page2;
     ocr_text *text;
 } s;
 
@@ -165,6 +165,7 @@ scratch_free(void **state)
     pixDestroy(&s.pix);
     pixDestroy(&s.pix2);
     ocr_page_free(s.page);
+    ocr_page_free(s.page2);
     free(s.text);
     memset(&s, 0, sizeof(s));
     return 0;
@@ -431,6 +432,98 @@ test_scale_case(void **state)
     assert_true(ratio > 0.7 && ratio < 1.4);
 }
 
+/* ---- Photographed sheets -------------------------------------------- */
+
+/* The color sample as a phone photo: the sheet's corners moved to these
+ * places (clockwise from top-left) on a desk of the image's size. */
+struct photo_case {
+    const char *name;
+    float x[4], y[4];
+    l_uint32 desk; /* RGBA */
+    int res;       /* what the file would say */
+};
+
+static const struct photo_case photo_cases[] = {
+    {"photo_keystone_dark_desk",
+     {180, 2370, 2400, 150},
+     {260, 200, 3100, 3180},
+     0x3c3c4100,
+     72},
+    {"photo_keystone_light_desk_tagged",
+     {120, 2420, 2380, 210},
+     {150, 230, 3230, 3120},
+     0xbeb9af00,
+     300},
+};
+
+/* Share of a's ink that lies within 4 pixels of b's ink. */
+static double
+ink_overlap(PIX *a, PIX *b)
+{
+    int w = pixGetWidth(a) < pixGetWidth(b) ? pixGetWidth(a) : pixGetWidth(b);
+    int h =
+        pixGetHeight(a) < pixGetHeight(b) ? pixGetHeight(a) : pixGetHeight(b);
+    BOX *box = boxCreate(0, 0, w, h);
+    PIX *ac = pixClipRectangle(a, box, NULL),
+        *bc = pixClipRectangle(b, box, NULL);
+    PIX *grown = bc != NULL ? pixDilateBrick(NULL, bc, 9, 9) : NULL;
+    PIX *both = grown != NULL && ac != NULL ? pixAnd(NULL, ac, grown) : NULL;
+    double share = both != NULL && count_on(ac) > 0
+                       ? (double)count_on(both) / (double)count_on(ac)
+                       : -1.0;
+
+    boxDestroy(&box);
+    pixDestroy(&ac);
+    pixDestroy(&bc);
+    pixDestroy(&grown);
+    pixDestroy(&both);
+    return share;
+}
+
+static void
+test_photo_case(void **state)
+{
+    const struct photo_case *c = *state;
+    PTA *ptas = ptaCreate(4), *ptad = ptaCreate(4);
+    PIX *src = fx.pix[SRC_COLOR];
+    float w = (float)pixGetWidth(src), h = (float)pixGetHeight(src);
+    double aligned, shifted;
+
+    assert_non_null(ptas);
+    assert_non_null(ptad);
+    ptaAddPt(ptas, 0, 0);
+    ptaAddPt(ptas, w, 0);
+    ptaAddPt(ptas, w, h);
+    ptaAddPt(ptas, 0, h);
+    for (int i = 0; i < 4; i++)
+        ptaAddPt(ptad, c->x[i], c->y[i]);
+    s.pix = pixProjectivePtaColor(src, ptad, ptas, c->desk);
+    ptaDestroy(&ptas);
+    ptaDestroy(&ptad);
+    assert_non_null(s.pix);
+    s.page = prepare(s.pix, c->res, NULL);
+    assert_non_null(s.page);
+    assert_int_equal(s.page->flattened, 1);
+    /* an upright letter page at the working resolution */
+    print_message("flattened to %d x %d\n", pixGetWidth(s.page->gray),
+                  pixGetHeight(s.page->gray));
+    assert_true(abs(pixGetWidth(s.page->gray) - 2550) <= 10);
+    assert_true(abs(pixGetHeight(s.page->gray) - 3300) <= 13);
+    /* its form where the flat scan has it: thin rules and labels only
+     * match within a few pixels (a 12-pixel shift loses most of them) */
+    s.page2 = prepare(src, 300, NULL);
+    assert_non_null(s.page2);
+    assert_int_equal(s.page2->flattened, 0);
+    aligned = ink_overlap(s.page2->ink, s.page->ink);
+    s.pix2 = pixTranslate(NULL, s.page->ink, 12, 12, L_BRING_IN_WHITE);
+    assert_non_null(s.pix2);
+    shifted = ink_overlap(s.page2->ink, s.pix2);
+    print_message("ink overlap: %.2f aligned, %.2f shifted\n", aligned,
+                  shifted);
+    assert_true(aligned > 0.8);
+    assert_true(shifted < aligned - 0.2);
+}
+
 /* ---- Arguments and erasing ----------------------------------------- */
 
 static void
@@ -616,7 +709,8 @@ test_engine_without_page(void **state)
 
 #define N_TESTS                                                                \
     (TS_COUNT(skew_cases) + TS_COUNT(kind_cases) + TS_COUNT(data_cases) +      \
-     TS_COUNT(scale_cases) + TS_COUNT(blank_cases) + 9)
+     TS_COUNT(scale_cases) + TS_COUNT(blank_cases) + TS_COUNT(photo_cases) +   \
+     9)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -638,6 +732,7 @@ main(void)
     ADD_TEST("bw_keeps_labels", test_bw_keeps_labels);
     ADD_ROWS(data_cases, test_data_case);
     ADD_ROWS(scale_cases, test_scale_case);
+    ADD_ROWS(photo_cases, test_photo_case);
     ADD_TEST("prepare_bad_arguments", test_prepare_bad_arguments);
     ADD_TEST("erase", test_erase);
     ADD_TEST("engine_reads_name", test_engine_reads_name);
