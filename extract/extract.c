@@ -8,6 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Below these pixels per inch of paper, every reading of a page's text is
+ * doubtful (flag scan_quality): a fax, a distant or small phone photo. */
+#define SCAN_MIN_DPI 150
+#define PHOTO_MIN_DPI 200
+
 static cs_status
 result_new(extract_result **out, const extract_template *tpl,
            const ocr_page *page, cs_error *err)
@@ -113,7 +118,10 @@ extract_page_run(extract_result **out, ocr_engine *eng, ocr_page *page,
         return rc;
     res->reg = reg;
     res->form_ink = form_ink_present(page);
-    res->low_resolution = page->scale_x > 2.0 || page->scale_y > 2.0;
+    /* A photo blurs more than a scanner at the same pixel count: it needs
+     * more pixels per inch of paper to hold the same detail. */
+    res->low_resolution =
+        page->source_dpi < (page->flattened ? PHOTO_MIN_DPI : SCAN_MIN_DPI);
     if (tpl != NULL && reg.method != EXTRACT_REG_NONE) {
         rc = extract__read_fields(res, eng, page, err);
         if (rc != CS_OK)

@@ -137,7 +137,8 @@ typedef struct extract_result {
     double offset_x, offset_y; /* printer's offset from the grid, ref px */
     double ink_unplaced;       /* share of the characters' ink no field took */
     int form_ink;              /* the form's own ink is on the page */
-    int low_resolution;        /* scanned below 150 dpi (fax) */
+    int low_resolution;        /* scanned below 150 dpi (fax), or
+                                  photographed below 200 */
     float skew_degrees;
     float skew_confidence;
     int deskewed; /* the page was rotated by the measured skew */

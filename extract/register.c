@@ -17,8 +17,14 @@
 /* A detected rule within this many page pixels of a predicted one
  * matches it. */
 #define MATCH_TOL 9.0
+/* Pixels are square once the page is at its resolution: the horizontal
+ * scale stays this close to the vertical one (a copier or fax may stretch
+ * one axis by a percent or so; a wrong match of the vertical rules is
+ * typically several percent off). */
+#define ASPECT_TOL 0.02
 /* The farthest a scan may shift the form, as a share of the page width. */
 #define MAX_SHIFT 0.15
+#define FLAT_MAX_SHIFT 0.02
 /* The most rotation a measured deskew leaves (about 1 degree). */
 #define MAX_RESIDUAL_SLOPE 0.0175
 
@@ -150,7 +156,7 @@ score_fit(const double *ref, size_t nref, const double *det, size_t ndet,
 
 /* Finds the scale and offset mapping ref anchors onto detected bands,
  * trying every pair against every pair (the lists are short). When
- * s_prior > 0 the scale must be within 4% of it. */
+ * s_prior > 0 the scale must be within ASPECT_TOL of it. */
 static fit1
 match_anchors(const double *ref, size_t nref, const double *det, size_t ndet,
               double s_prior)
@@ -165,7 +171,7 @@ match_anchors(const double *ref, size_t nref, const double *det, size_t ndet,
                     fit1 f;
                     if (s < SCALE_MIN || s > SCALE_MAX)
                         continue;
-                    if (s_prior > 0 && fabs(s / s_prior - 1.0) > 0.04)
+                    if (s_prior > 0 && fabs(s / s_prior - 1.0) > ASPECT_TOL)
                         continue;
                     f = score_fit(ref, nref, det, ndet, s, det[i] - s * ref[a],
                                   0);
@@ -319,6 +325,10 @@ register_rules(extract_registration *reg, const extract_template *tpl,
     size_t nh, nv;
     fit1 fy, fx;
     int need;
+    /* A page flattened by its paper's edges is in place already, give or
+     * take where the form was printed on the sheet. */
+    double limit =
+        (page->flattened ? FLAT_MAX_SHIFT : MAX_SHIFT) * pixGetWidth(page->ink);
 
     if (tpl->nhrules < 2)
         return 0;
@@ -334,11 +344,10 @@ register_rules(extract_registration *reg, const extract_template *tpl,
     fx.inliers = 0;
     if (nv >= 2 && tpl->nvrules >= 2)
         fx = match_anchors(tpl->vrules, tpl->nvrules, vdet, nv, fy.s);
-    if (fx.inliers < 2 || fabs(fx.t) > MAX_SHIFT * pixGetWidth(page->ink)) {
+    if (fx.inliers < 2 || fabs(fx.t) > limit) {
         /* One vertical rule at most: keep the vertical scale and try each
          * detected rule as each template rule, within a plausible shift. */
         fit1 best = {fy.s, 0.0, 0, 0.0};
-        double limit = MAX_SHIFT * pixGetWidth(page->ink);
         for (size_t d = 0; d < nv; d++)
             for (size_t r = 0; r < tpl->nvrules; r++) {
                 double t = vdet[d] - fy.s * tpl->vrules[r];
@@ -351,9 +360,10 @@ register_rules(extract_registration *reg, const extract_template *tpl,
                      fabs(t) < fabs(best.t)))
                     best = f;
             }
-        if (best.inliers < 1)
+        if (best.inliers < 1 && !page->flattened)
             return 0;
-        fx = best;
+        fx = best; /* a flattened page with no usable vertical rule keeps
+                      the horizontal place its paper's edges gave it */
         fx.s = fy.s;
     }
     reg->method = EXTRACT_REG_RULES;

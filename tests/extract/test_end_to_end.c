@@ -156,6 +156,8 @@ static const struct page_case page_cases[] = {
     {"sample_bw300", SAMPLES, "claim0001_bw300.tif", MAKE_AS_IS, 0, 0, 0},
     {"sample_dropout300", SAMPLES, "claim0001_dropout300.tif", MAKE_AS_IS, 0, 0,
      0},
+    /* a phone photo: perspective, uneven light, no resolution */
+    {"sample_photo", SAMPLES, "claim0001_photo.jpg", MAKE_AS_IS, 0, 0, 0},
     /* deliberately wrong values */
     {"fixture_planted_npi_check_digit", FIXTURES, "claim0006_dropout300.tif",
      MAKE_AS_IS, 0, 0, 0},
