@@ -71,7 +71,8 @@ cs_status ocr_page_prepare(ocr_page **out, const intake_page *page,
 
 void ocr_page_free(ocr_page *page);
 
-/* Removes from page->data every pixel set in mask (1 bpp, same size). */
+/* Removes from page->data every pixel set in mask (1 bpp, same size),
+ * except, on a gray page, pixels dark as data (data lying on form ink). */
 cs_status ocr_page_erase(ocr_page *page, struct Pix *mask, cs_error *err);
 
 /* ---- Tesseract ------------------------------------------------------ */

@@ -30,6 +30,11 @@
 /* In a gray scan, data is black, the form mid-gray: only the form's
  * darkest cores pass this, and rule and label removal take them. */
 #define GRAY_DATA_THRESHOLD 100
+/* ...and data's black is far darker than the form's darkest (a thick
+ * rule's core, about 85): where a rule was taken out of the data, what is
+ * darker than this was data lying on it (a character's stroke along a
+ * divider) and is given back. */
+#define GRAY_CORE_THRESHOLD 60
 
 /* Rule removal: a run this long (working pixels) is a form rule. Data
  * characters are at most about 35 x 50 pixels. */
@@ -184,6 +189,23 @@ rotate_in_place(PIX **ppix, float radians, cs_error *err)
         return cs_error_set(err, CS_ENOMEM, "out of memory rotating page");
     pixDestroy(ppix);
     *ppix = pixd;
+    return CS_OK;
+}
+
+/* Gives back to a gray page's data what rule removal took but is as dark
+ * as data, not form (GRAY_CORE_THRESHOLD). */
+static cs_status
+restore_dark(ocr_page *page, cs_error *err)
+{
+    PIX *core = pixThresholdToBinary(page->gray, GRAY_CORE_THRESHOLD);
+
+    if (core == NULL || pixAnd(core, core, page->rules) == NULL ||
+        pixOr(page->data, page->data, core) == NULL ||
+        pixSubtract(page->rules, page->rules, core) == NULL) {
+        pixDestroy(&core);
+        return cs_error_set(err, CS_ENOMEM, "out of memory restoring data");
+    }
+    pixDestroy(&core);
     return CS_OK;
 }
 
@@ -412,6 +434,11 @@ ocr_page_prepare(ocr_page **out, const intake_page *in,
     rc = remove_rules(&page->rules, page->data, dotted ? 7 : 5, err);
     if (rc != CS_OK)
         goto cleanup;
+    if (page->kind == OCR_SCAN_GRAY) {
+        rc = restore_dark(page, err);
+        if (rc != CS_OK)
+            goto cleanup;
+    }
     *out = page;
     page = NULL;
     goto cleanup;
@@ -424,9 +451,21 @@ cleanup:
     return rc;
 }
 
+/* What of mask is data lying on the form's ink, to be kept: on a gray
+ * page, what is as dark as data. NULL when nothing is kept. */
+static PIX *
+erase_keep(const ocr_page *page)
+{
+    if (page->kind != OCR_SCAN_GRAY)
+        return NULL;
+    return pixThresholdToBinary(page->gray, GRAY_CORE_THRESHOLD);
+}
+
 cs_status
 ocr_page_erase(ocr_page *page, struct Pix *mask, cs_error *err)
 {
+    PIX *keep, *erase, *done;
+
     if (page == NULL || mask == NULL || page->data == NULL)
         return cs_error_set(err, CS_EINVAL, "ocr_page_erase: bad arguments");
     if (pixGetWidth(mask) != pixGetWidth(page->data) ||
@@ -434,7 +473,12 @@ ocr_page_erase(ocr_page *page, struct Pix *mask, cs_error *err)
         pixGetDepth(mask) != 1)
         return cs_error_set(err, CS_EINVAL,
                             "ocr_page_erase: mask does not fit the page");
-    if (pixSubtract(page->data, page->data, mask) == NULL)
+    keep = erase_keep(page);
+    erase = keep != NULL ? pixSubtract(NULL, mask, keep) : pixClone(mask);
+    done = erase != NULL ? pixSubtract(page->data, page->data, erase) : NULL;
+    pixDestroy(&keep);
+    pixDestroy(&erase);
+    if (done == NULL)
         return cs_error_set(err, CS_ENOMEM, "out of memory erasing mask");
     return CS_OK;
 }

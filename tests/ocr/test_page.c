@@ -575,6 +575,38 @@ test_erase(void **state)
     assert_true(after > 0 && after < before);
 }
 
+/* On a gray page what is as dark as data survives erasing (a character's
+ * stroke lying on a divider of the form); elsewhere nothing does. */
+static void
+test_erase_gray_keeps_data(void **state)
+{
+    cs_error err = CS_ERROR_INIT;
+    l_int32 before, after;
+
+    (void)state;
+    s.page = prepare(fx.pix[SRC_GRAY], 300, NULL);
+    assert_non_null(s.page);
+    assert_int_equal(s.page->kind, OCR_SCAN_GRAY);
+    before = count_on(s.page->data);
+    /* the data pixels darker than any form ink */
+    s.pix2 = pixThresholdToBinary(s.page->gray, 60);
+    assert_non_null(s.pix2);
+    (void)pixAnd(s.pix2, s.pix2, s.page->data);
+    s.pix = pixCreateTemplate(s.page->data);
+    assert_non_null(s.pix);
+    pixSetAll(s.pix);
+    assert_int_equal(ocr_page_erase(s.page, s.pix, &err), CS_OK);
+    after = count_on(s.page->data);
+    print_message("gray page: %d of %d data pixels kept\n", after, before);
+    assert_true(after > 0 && after < before);
+    assert_int_equal(after, count_on(s.pix2));
+    ocr_page_free(s.page);
+    s.page = prepare(fx.pix[SRC_BW], 300, NULL);
+    assert_non_null(s.page);
+    assert_int_equal(ocr_page_erase(s.page, s.pix, &err), CS_OK);
+    assert_int_equal(count_on(s.page->data), 0);
+}
+
 /* ---- The engine ----------------------------------------------------- */
 
 /* Box 2 (patient's name): grid line 10, columns 1-28, with a margin for
@@ -710,7 +742,7 @@ test_engine_without_page(void **state)
 #define N_TESTS                                                                \
     (TS_COUNT(skew_cases) + TS_COUNT(kind_cases) + TS_COUNT(data_cases) +      \
      TS_COUNT(scale_cases) + TS_COUNT(blank_cases) + TS_COUNT(photo_cases) +   \
-     9)
+     10)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -735,6 +767,7 @@ main(void)
     ADD_ROWS(photo_cases, test_photo_case);
     ADD_TEST("prepare_bad_arguments", test_prepare_bad_arguments);
     ADD_TEST("erase", test_erase);
+    ADD_TEST("erase_gray_keeps_data", test_erase_gray_keeps_data);
     ADD_TEST("engine_reads_name", test_engine_reads_name);
     ADD_TEST("engine_whitelist_and_blank", test_engine_whitelist_and_blank);
     ADD_ROWS(blank_cases, test_blank_case);
