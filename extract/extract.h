@@ -138,6 +138,8 @@ typedef struct extract_result {
     double ink_unplaced;       /* share of the characters' ink no field took */
     int form_ink;              /* the form's own ink is on the page */
     int low_resolution;        /* scanned below 150 dpi (fax) */
+    int poor_print;            /* the first reading doubted most fields
+                                  (hand-filled, smudged): not clean print */
     float skew_degrees;
     float skew_confidence;
     int deskewed; /* the page was rotated by the measured skew */
