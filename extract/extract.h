@@ -139,6 +139,8 @@ typedef struct extract_result {
     int form_ink;              /* the form's own ink is on the page */
     int low_resolution;        /* scanned below 150 dpi (fax), or
                                   photographed below 200 */
+    int poor_print;            /* the first reading doubted most fields
+                                  (hand-filled, smudged): not clean print */
     float skew_degrees;
     float skew_confidence;
     int deskewed; /* the page was rotated by the measured skew */

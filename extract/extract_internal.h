@@ -100,6 +100,15 @@ cs_status extract__read_fields(extract_result *res, ocr_engine *eng,
 /* Adds reason to f (once) and marks it for review. */
 void extract__field_flag(extract_field *f, const char *reason);
 
+/* 1 when res was read at doubtful places: a page with its printed form
+ * aligned only by its QR code (perspective, folds), bent, or whose
+ * characters mostly fall outside every field. */
+int extract__registration_poor(const extract_result *res);
+
+/* 1 when the readings of res are not clean print: OCR doubts a character
+ * in a large share of the inked text fields (hand-filled, smudged). */
+int extract__poor_page(const extract_result *res);
+
 /* Normalizes and validates every field, runs the template's checks and
  * sets the review flags. */
 void extract__review(extract_result *res, const struct tm *today);

@@ -9,6 +9,7 @@
 
 #include <leptonica/allheaders.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -712,6 +713,295 @@ read_check(reader *rd, extract_field *out, int f, const ocr_page *page)
     out->confidence = 100.0 * (1.0 - dens[second] / dens[best]);
 }
 
+/* ---- Pages that are not clean print (hand-filled) -------------------- */
+
+/* The renderings of the montage a poor page's text fields are read again
+ * on: gray, scaled, or blurred (which thickens thin pen strokes).
+ * Tesseract's line model, trained on print, drops or confuses irregular
+ * characters differently on each; the readings are then weighed against
+ * each other and the field's rules (reading_choose). */
+typedef enum { REREAD_GRAY, REREAD_BLUR } reread_look;
+static const struct {
+    reread_look look;
+    double scale;
+} rereads[] = {{REREAD_GRAY, 0.5}, {REREAD_BLUR, 1.0}, {REREAD_GRAY, 1.5}};
+#define NREREADS (sizeof(rereads) / sizeof(rereads[0]))
+#define MAX_READINGS (1 + NREREADS)
+
+/* One reading of a field, judged. */
+typedef struct reading {
+    char raw[EXTRACT_VALUE_MAX];
+    char value[EXTRACT_VALUE_MAX]; /* normalized */
+    int valid;                     /* normalizes, and passes every rule */
+    int mismatch;                  /* as extract_field.ink_mismatch */
+    double confidence, min_confidence;
+} reading;
+
+/* Fills r from raw text and judges it against field def's kind and
+ * rules ("not in the future" is left to review, which knows today). */
+static void
+reading_judge(reading *r, const extract_field_def *def, const char *raw)
+{
+    const char *why = NULL;
+    extract_norm_status st;
+
+    (void)snprintf(r->raw, sizeof(r->raw), "%s", raw);
+    st =
+        extract__normalize(r->value, sizeof(r->value), def->kind, r->raw, &why);
+    r->valid = st != EXTRACT_NORM_FAILED && r->value[0] != '\0';
+    for (size_t k = 0; r->valid && k < def->nrules; k++)
+        if (extract__rule_check(def->rules[k], r->value, NULL) != NULL)
+            r->valid = 0;
+}
+
+/* Reads field f on the montage scaled by scale, the current page of eng;
+ * symbol boxes come back in montage pixels. */
+static cs_status
+read_scaled(ocr_text *t, const reader *rd, int f, const placement *pl,
+            ocr_engine *eng, double scale, cs_error *err)
+{
+    const char *charset = rd->tpl->fields[f].charset;
+    ocr_rect r = {(int)floor(pl->rect.x * scale),
+                  (int)floor(pl->rect.y * scale), (int)ceil(pl->rect.w * scale),
+                  (int)ceil(pl->rect.h * scale)};
+    cs_status rc;
+
+    rc = ocr_engine_read(t, eng, r, OCR_LAYOUT_LINE, charset, err);
+    if (rc == CS_OK && t->nsymbols == 0)
+        rc = ocr_engine_read(t, eng, r, OCR_LAYOUT_CHAR, charset, err);
+    if (rc != CS_OK)
+        return rc;
+    for (size_t k = 0; k < t->nsymbols; k++) {
+        ocr_rect *b = &t->symbols[k].box;
+        *b = (ocr_rect){(int)lround(b->x / scale), (int)lround(b->y / scale),
+                        (int)lround(b->w / scale), (int)lround(b->h / scale)};
+    }
+    if (pl->copies > 1)
+        agree_copies(t, pl);
+    return CS_OK;
+}
+
+/* 1 when charset holds digits and nothing but digits, blanks, '-', '.'. */
+static int
+digits_only(const char *charset)
+{
+    return charset[0] != '\0' && strchr(charset, '0') != NULL &&
+           strspn(charset, "0123456789 -.") == strlen(charset);
+}
+
+/* What a character-sized piece of ink that OCR left unread looks like:
+ * a plain upright stroke is a 1, a ring around one wide hole a 0, a
+ * flat dash a '-'; 0 when it is none of these. */
+static char
+ink_shape(const reader *rd, const comp *g, const PIX *pixg, int dash)
+{
+    double pitch = rd->tpl->pitch_x * rd->xf.ax;
+    PIX *holes;
+    l_int32 area = 0, n = 0;
+    BOXA *boxa;
+
+    if (!g->big)
+        return dash && g->w >= 2 * g->h && g->w <= 1.5 * pitch ? '-' : 0;
+    holes = pixHolesByFilling((PIX *)pixg, 4);
+    if (holes == NULL)
+        return 0;
+    (void)pixCountPixels(holes, &area, NULL);
+    boxa = pixConnComp(holes, NULL, 4);
+    n = boxa != NULL ? boxaGetCount(boxa) : 0;
+    boxaDestroy(&boxa);
+    pixDestroy(&holes);
+    if (n == 0 && 3 * g->w <= g->h &&
+        g->h >= 0.45 * rd->tpl->pitch_y * rd->xf.ay)
+        return '1';
+    if (n == 1 && 4 * area >= g->w * g->h && 2 * g->w >= g->h &&
+        g->w <= 1.5 * g->h)
+        return '0';
+    return 0;
+}
+
+/*
+ * Rebuilds the reading t of digit field f character by character: the
+ * field's ink is cut into characters (components that overlap along the
+ * line are one), each gets the symbols OCR placed on it, and one that got
+ * none is read by its shape (ink_shape). Tesseract's line model, trained
+ * on print, often drops a handwritten 1 or 0 altogether. Writes the text
+ * (no blanks: digit fields are read without them) to out.
+ */
+static void
+digits_rebuild(char *out, size_t size, const reader *rd, int f,
+               const placement *pl, const ocr_text *t)
+{
+    int dash = strchr(rd->tpl->fields[f].charset, '-') != NULL;
+    comp g[OCR_MAX_SYMBOLS];
+    size_t ng = 0, len = 0;
+
+    out[0] = '\0';
+    /* The characters, left to right (insertion by x). */
+    for (size_t i = 0; i < rd->ncomps && ng < OCR_MAX_SYMBOLS; i++) {
+        const comp *c = &rd->comps[i];
+        size_t k;
+        if (c->field != f)
+            continue;
+        for (k = 0; k < ng; k++) {
+            int ov = (c->x + c->w < g[k].x + g[k].w ? c->x + c->w
+                                                    : g[k].x + g[k].w) -
+                     (c->x > g[k].x ? c->x : g[k].x);
+            if (2 * ov > (c->w < g[k].w ? c->w : g[k].w))
+                break;
+        }
+        if (k < ng) { /* part of character k */
+            int x1 =
+                g[k].x + g[k].w > c->x + c->w ? g[k].x + g[k].w : c->x + c->w;
+            int y1 =
+                g[k].y + g[k].h > c->y + c->h ? g[k].y + g[k].h : c->y + c->h;
+            g[k].x = g[k].x < c->x ? g[k].x : c->x;
+            g[k].y = g[k].y < c->y ? g[k].y : c->y;
+            g[k].w = x1 - g[k].x;
+            g[k].h = y1 - g[k].y;
+            g[k].big |= c->big;
+            g[k].index = -1; /* several pieces: no single shape */
+            continue;
+        }
+        for (k = ng; k > 0 && g[k - 1].x > c->x; k--)
+            g[k] = g[k - 1];
+        g[k] = *c;
+        ng++;
+    }
+    for (size_t k = 0; k < ng; k++) {
+        int x0 = g[k].x + pl->ox, x1 = x0 + g[k].w;
+        size_t before = len;
+        for (size_t s = 0; s < t->nsymbols; s++) {
+            const ocr_symbol *sym = &t->symbols[s];
+            int cx = sym->box.x + sym->box.w / 2;
+            /* The symbol's middle falls on this character, or in the
+             * gap before the next one. */
+            int next = k + 1 < ng ? g[k + 1].x + pl->ox : 1 << 30;
+            int prev = k > 0 ? g[k - 1].x + g[k - 1].w + pl->ox : -(1 << 30);
+            if (cx < (k > 0 ? (prev + x0) / 2 : -(1 << 30)) ||
+                cx >= (k + 1 < ng ? (x1 + next) / 2 : 1 << 30))
+                continue;
+            if (sym->utf8[0] == ' ' || len + strlen(sym->utf8) + 1 >= size)
+                continue;
+            memcpy(out + len, sym->utf8, strlen(sym->utf8));
+            len += strlen(sym->utf8);
+        }
+        if (len == before && len + 2 < size) {
+            PIX *pix = g[k].index >= 0
+                           ? pixaGetPix(rd->pixa, g[k].index, L_CLONE)
+                           : NULL;
+            char ch = pix != NULL ? ink_shape(rd, &g[k], pix, dash) : 0;
+            pixDestroy(&pix);
+            if (ch != 0)
+                out[len++] = ch;
+        }
+        out[len] = '\0';
+    }
+}
+
+/* The reading to keep among n: one that passes the field's rules, then
+ * the one most readings agree on, then one that accounts for all the ink,
+ * then the most confident. */
+static size_t
+reading_choose(const reading *rs, size_t n)
+{
+    size_t best = 0;
+    double best_score = -1.0;
+
+    for (size_t i = 0; i < n; i++) {
+        int votes = 0;
+        double score;
+        for (size_t j = 0; j < n; j++)
+            votes += strcmp(rs[i].value, rs[j].value) == 0;
+        score = 100.0 * rs[i].valid + 10.0 * votes +
+                5.0 * (rs[i].mismatch == 0) + rs[i].confidence / 100.0;
+        if (score > best_score) {
+            best_score = score;
+            best = i;
+        }
+    }
+    return best;
+}
+
+/*
+ * Reads every inked text field of a poor page again on scaled gray
+ * renderings of the montage and keeps, per field, the reading chosen by
+ * reading_choose().
+ */
+static cs_status
+reread_poor(reader *rd, extract_result *res, const placement *pl, PIX *montage,
+            ocr_engine *eng, cs_error *err)
+{
+    size_t nf = res->nfields;
+    reading *rs = calloc(nf * MAX_READINGS, sizeof(*rs));
+    ocr_text *t = malloc(sizeof(*t));
+    PIX *gray = pixConvert1To8(NULL, montage, 255, 0), *scaled = NULL;
+    cs_status rc = CS_OK;
+
+    if (rs == NULL || t == NULL || gray == NULL) {
+        rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (size_t f = 0; f < nf; f++) {
+        const extract_field *fl = &res->fields[f];
+        reading *r = &rs[f * MAX_READINGS];
+        if (!pl[f].placed)
+            continue;
+        reading_judge(r, &rd->tpl->fields[f], fl->raw);
+        r->mismatch = fl->ink_mismatch;
+        r->confidence = fl->confidence;
+        r->min_confidence = fl->min_confidence;
+    }
+    for (size_t v = 0; v < NREREADS && rc == CS_OK; v++) {
+        double sc = rereads[v].scale;
+        if (rereads[v].look == REREAD_GRAY)
+            scaled = pixScale(gray, (l_float32)sc, (l_float32)sc);
+        else
+            scaled = pixBlockconv(gray, 1, 1);
+        if (scaled == NULL) {
+            rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+            break;
+        }
+        rc = ocr_engine_set_page(eng, scaled, err);
+        for (size_t f = 0; f < nf && rc == CS_OK; f++) {
+            reading *r = &rs[f * MAX_READINGS + 1 + v];
+            if (!pl[f].placed)
+                continue;
+            rc = read_scaled(t, rd, (int)f, &pl[f], eng, sc, err);
+            if (rc != CS_OK)
+                break;
+            if (digits_only(rd->tpl->fields[f].charset)) {
+                char rebuilt[EXTRACT_VALUE_MAX];
+                digits_rebuild(rebuilt, sizeof(rebuilt), rd, (int)f, &pl[f], t);
+                reading_judge(r, &rd->tpl->fields[f], rebuilt);
+            } else
+                reading_judge(r, &rd->tpl->fields[f], t->text);
+            r->mismatch = ink_mismatch(rd, (int)f, &pl[f], t) + t->disagree;
+            r->confidence = t->nsymbols > 0 ? t->mean_confidence : 0.0;
+            r->min_confidence = t->nsymbols > 0 ? t->min_confidence : 0.0;
+        }
+        (void)ocr_engine_set_page(eng, NULL, NULL);
+        pixDestroy(&scaled);
+    }
+    for (size_t f = 0; f < nf && rc == CS_OK; f++) {
+        extract_field *fl = &res->fields[f];
+        const reading *r;
+        if (!pl[f].placed)
+            continue;
+        r = &rs[f * MAX_READINGS +
+                reading_choose(&rs[f * MAX_READINGS], MAX_READINGS)];
+        memcpy(fl->raw, r->raw, sizeof(fl->raw));
+        fl->ink_mismatch = r->mismatch;
+        fl->confidence = r->confidence;
+        fl->min_confidence = r->min_confidence;
+    }
+cleanup:
+    pixDestroy(&scaled);
+    pixDestroy(&gray);
+    free(t);
+    free(rs);
+    return rc;
+}
+
 /* Share of the character-sized components (by area) that no field took:
  * near 0 on a page read where its template says, large when the template
  * sits in the wrong place or the page carries text the template lacks. */
@@ -779,6 +1069,13 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
     res->offset_x = rd.dx;
     res->offset_y = rd.dy;
     res->ink_unplaced = unplaced_share(&rd);
+    /* Irregular (hand-filled) ink, on a page read where its fields are:
+     * read again, weigh the readings. */
+    if (rc == CS_OK && montage != NULL && !res->low_resolution &&
+        !extract__registration_poor(res) && extract__poor_page(res)) {
+        res->poor_print = 1;
+        rc = reread_poor(&rd, res, pl, montage, eng, err);
+    }
 cleanup:
     if (montage != NULL)
         (void)ocr_engine_set_page(eng, NULL, NULL);

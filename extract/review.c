@@ -285,8 +285,17 @@ extract_values_cross_check(const char **reasons_out,
     return CS_OK;
 }
 
-static int
-poor_page(const extract_result *res)
+int
+extract__registration_poor(const extract_result *res)
+{
+    return (res->reg.method == EXTRACT_REG_QR && res->form_ink) ||
+           (res->reg.method == EXTRACT_REG_RULES &&
+            res->reg.error > MAX_RULES_ERROR) ||
+           res->ink_unplaced > MAX_UNPLACED;
+}
+
+int
+extract__poor_page(const extract_result *res)
 {
     size_t inked = 0, poor = 0;
 
@@ -328,10 +337,7 @@ extract__review(extract_result *res, const struct tm *today)
      * QR code (perspective, folds), or whose characters mostly fall
      * outside every field, was read at doubtful places: every field is
      * doubtful, the empty ones too. */
-    if ((res->reg.method == EXTRACT_REG_QR && res->form_ink) ||
-        (res->reg.method == EXTRACT_REG_RULES &&
-         res->reg.error > MAX_RULES_ERROR) ||
-        res->ink_unplaced > MAX_UNPLACED) {
+    if (extract__registration_poor(res)) {
         page_flag(res, "registration_poor");
         for (size_t i = 0; i < res->nfields; i++)
             extract__field_flag(&res->fields[i], "registration_poor");
@@ -339,7 +345,7 @@ extract__review(extract_result *res, const struct tm *today)
     /* Fax resolution, or a page most of whose readings OCR doubts: every
      * text field that holds ink is doubtful. Check boxes are decided by
      * ink, not OCR, and keep their own verdict. */
-    if (res->low_resolution || poor_page(res)) {
+    if (res->low_resolution || res->poor_print || extract__poor_page(res)) {
         page_flag(res, "scan_quality");
         for (size_t i = 0; i < res->nfields; i++)
             if (res->fields[i].has_ink &&
