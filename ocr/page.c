@@ -35,6 +35,9 @@
  * darker than this was data lying on it (a character's stroke along a
  * divider) and is given back. */
 #define GRAY_CORE_THRESHOLD 60
+/* Erasing a label gives back, beside the rest of a character, this many
+ * pixels of it (a stroke along a divider is about 5 wide). */
+#define ERASE_REJOIN 4
 
 /* Rule removal: a run this long (working pixels) is a form rule. Data
  * characters are at most about 35 x 50 pixels. */
@@ -106,6 +109,26 @@ thick_neighbors(PIX *pixs, int d)
     (void)pixRasterop(pixd, 0, d, w, h - d, PIX_SRC, pixs, 0, 0);
     (void)pixRasterop(pixd, 0, 0, w, h - d, PIX_SRC | PIX_DST, pixs, 0, d);
     return pixd;
+}
+
+/* After taking form ink out of data (before: the data as it was), gives
+ * back the taken pixels of a character that kept part of its ink and that
+ * lie within ERASE_REJOIN pixels beside what it kept: a stroke that ran
+ * along a divider of the form. Form ink alone (a label), which loses all
+ * of itself, stays out. Returns data, or NULL when out of memory. */
+static PIX *
+restore_beside(PIX *data, PIX *before)
+{
+    PIX *regrown = pixSeedfillBinary(NULL, data, before, 8);
+    PIX *near = pixDilateBrick(NULL, data, 2 * ERASE_REJOIN + 1, 1);
+    PIX *done = NULL;
+
+    if (regrown != NULL && near != NULL &&
+        pixAnd(regrown, regrown, near) != NULL)
+        done = pixOr(data, data, regrown);
+    pixDestroy(&regrown);
+    pixDestroy(&near);
+    return done;
 }
 
 /* Removes the form's rules from pixb: long solid horizontal runs, long
@@ -464,7 +487,7 @@ erase_keep(const ocr_page *page)
 cs_status
 ocr_page_erase(ocr_page *page, struct Pix *mask, cs_error *err)
 {
-    PIX *keep, *erase, *done;
+    PIX *keep, *erase, *done, *before = NULL;
 
     if (page == NULL || mask == NULL || page->data == NULL)
         return cs_error_set(err, CS_EINVAL, "ocr_page_erase: bad arguments");
@@ -475,9 +498,15 @@ ocr_page_erase(ocr_page *page, struct Pix *mask, cs_error *err)
                             "ocr_page_erase: mask does not fit the page");
     keep = erase_keep(page);
     erase = keep != NULL ? pixSubtract(NULL, mask, keep) : pixClone(mask);
+    before = erase != NULL && page->kind != OCR_SCAN_GRAY
+                 ? pixCopy(NULL, page->data)
+                 : NULL;
     done = erase != NULL ? pixSubtract(page->data, page->data, erase) : NULL;
+    if (done != NULL && before != NULL)
+        done = restore_beside(page->data, before);
     pixDestroy(&keep);
     pixDestroy(&erase);
+    pixDestroy(&before);
     if (done == NULL)
         return cs_error_set(err, CS_ENOMEM, "out of memory erasing mask");
     return CS_OK;

@@ -607,6 +607,44 @@ test_erase_gray_keeps_data(void **state)
     assert_int_equal(count_on(s.page->data), 0);
 }
 
+/* Erasing a thin band (a divider of the form) through a character keeps
+ * the character's pixels beside the rest of it; ink that loses all of
+ * itself (a label) stays erased. */
+static void
+test_erase_keeps_stroke_on_divider(void **state)
+{
+    cs_error err = CS_ERROR_INIT;
+    BOX *glyph = boxCreate(1000, 1000, 24, 44);
+    BOX *label = boxCreate(2000, 2000, 12, 12);
+    BOX *band = boxCreate(996, 900, 8, 300);
+    BOX *around = boxCreate(1950, 1950, 100, 100);
+
+    (void)state;
+    assert_non_null(glyph);
+    assert_non_null(label);
+    assert_non_null(band);
+    assert_non_null(around);
+    s.pix2 = pixCreate(2550, 3300, 1);
+    assert_non_null(s.pix2);
+    (void)pixSetInRect(s.pix2, glyph);
+    (void)pixSetInRect(s.pix2, label);
+    s.page = prepare(s.pix2, 300, NULL);
+    assert_non_null(s.page);
+    assert_int_equal(count_on(s.page->data), 24 * 44 + 12 * 12);
+    s.pix = pixCreateTemplate(s.page->data);
+    assert_non_null(s.pix);
+    (void)pixSetInRect(s.pix, band);
+    (void)pixSetInRect(s.pix, around);
+    boxDestroy(&glyph);
+    boxDestroy(&label);
+    boxDestroy(&band);
+    boxDestroy(&around);
+    assert_int_equal(ocr_page_erase(s.page, s.pix, &err), CS_OK);
+    /* the glyph's 4 columns in the band are within 4 pixels of the rest */
+    assert_int_equal(count_in_rect(s.page->data, 1000, 1000, 24, 44), 24 * 44);
+    assert_int_equal(count_in_rect(s.page->data, 1950, 1950, 100, 100), 0);
+}
+
 /* ---- The engine ----------------------------------------------------- */
 
 /* Box 2 (patient's name): grid line 10, columns 1-28, with a margin for
@@ -742,7 +780,7 @@ test_engine_without_page(void **state)
 #define N_TESTS                                                                \
     (TS_COUNT(skew_cases) + TS_COUNT(kind_cases) + TS_COUNT(data_cases) +      \
      TS_COUNT(scale_cases) + TS_COUNT(blank_cases) + TS_COUNT(photo_cases) +   \
-     10)
+     11)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -768,6 +806,8 @@ main(void)
     ADD_TEST("prepare_bad_arguments", test_prepare_bad_arguments);
     ADD_TEST("erase", test_erase);
     ADD_TEST("erase_gray_keeps_data", test_erase_gray_keeps_data);
+    ADD_TEST("erase_keeps_stroke_on_divider",
+             test_erase_keeps_stroke_on_divider);
     ADD_TEST("engine_reads_name", test_engine_reads_name);
     ADD_TEST("engine_whitelist_and_blank", test_engine_whitelist_and_blank);
     ADD_ROWS(blank_cases, test_blank_case);
