@@ -38,6 +38,16 @@
 /* Erasing a label gives back, beside the rest of a character, this many
  * pixels of it (a stroke along a divider is about 5 wide). */
 #define ERASE_REJOIN 4
+/* A low-resolution black-and-white page (fax) is smoothed before it is
+ * thresholded (see page_gray_images). A thin form line dithered into dots
+ * then averages to a light gray (about 160): the ink image, on which
+ * deskew and registration find the form's rules, is cut lighter to keep
+ * it. */
+#define SMOOTHED_INK_THRESHOLD 200
+/* Data on such a page: a stroke one fax pixel thin averages to a mid gray
+ * with the white around it. On generated faxes, 150 lost the bars of E, L
+ * and Z, 190 let noise join characters; 160-180 read alike. */
+#define SMOOTHED_DATA_THRESHOLD 170
 
 /* Rule removal: a run this long (working pixels) is a form rule. Data
  * characters are at most about 35 x 50 pixels. */
@@ -96,6 +106,53 @@ scale8(PIX *pixs, double sx, double sy)
     return pixScale(pixs, (l_float32)sx, (l_float32)sy);
 }
 
+/* 1 for a black-and-white page of low resolution (fax): it is repaired
+ * and smoothed before thresholding, and thresholded with its own levels. */
+static int
+page_is_low_res_bw(const ocr_page *page)
+{
+    return page->kind == OCR_SCAN_BW &&
+           (page->scale_x > 1.3 || page->scale_y > 1.3);
+}
+
+/* The longest run of blank rows taken for a dropped scan line. */
+#define DROPPED_ROWS_MAX 2
+
+/* A copy of the 1-bpp page pixs in which scan lines the fax lost are
+ * restored. A lost line comes out white across the whole page while the
+ * rows around it carry ink (the form's frame crosses every row): such a
+ * blank run of at most DROPPED_ROWS_MAX rows gets the ink the rows on both
+ * sides share, so strokes that ran through it join again. */
+static PIX *
+repair_dropped_rows(PIX *pixs)
+{
+    int h = pixGetHeight(pixs), w = pixGetWidth(pixs);
+    NUMA *na = pixCountPixelsByRow(pixs, NULL);
+    PIX *pixd = na != NULL ? pixCopy(NULL, pixs) : NULL;
+    l_int32 above, below, blank;
+
+    for (int y = 1; pixd != NULL && y < h - 1; y++) {
+        int n = 0;
+        (void)numaGetIValue(na, y - 1, &above);
+        while (y + n < h - 1 && numaGetIValue(na, y + n, &blank) == 0 &&
+               blank == 0 && n <= DROPPED_ROWS_MAX)
+            n++;
+        if (n == 0)
+            continue;
+        (void)numaGetIValue(na, y + n, &below);
+        if (n <= DROPPED_ROWS_MAX && above > 0 && below > 0)
+            for (int k = 0; k < n; k++) {
+                (void)pixRasterop(pixd, 0, y + k, w, 1, PIX_SRC, pixs, 0,
+                                  y - 1);
+                (void)pixRasterop(pixd, 0, y + k, w, 1, PIX_SRC & PIX_DST, pixs,
+                                  0, y + n);
+            }
+        y += n;
+    }
+    numaDestroy(&na);
+    return pixd;
+}
+
 /* Pixels of pixs with ink `d` pixels above or below them: parts of
  * something thicker than a thin rule. */
 static PIX *
@@ -134,24 +191,28 @@ restore_beside(PIX *data, PIX *before)
 /* Removes the form's rules from pixb: long solid horizontal runs, long
  * dotted or dashed thin horizontal runs (thresholded thin red lines,
  * fax), and vertical runs taller than any character, solid or broken.
- * gap is the widest break in a dotted rule that is bridged. */
+ * Solid rules are found in pixb itself; dotted and vertical ones in pixf,
+ * pixb or an image of the same page where the form's thin lines are more
+ * complete. gap is the widest break in a dotted rule that is bridged. */
 static cs_status
-remove_rules(PIX **rules_out, PIX *pixb, int gap, cs_error *err)
+remove_rules(PIX **rules_out, PIX *pixb, PIX *pixf, int gap, cs_error *err)
 {
     PIX *pixc = NULL, *solid = NULL, *dotted = NULL, *vert = NULL;
     PIX *thick = NULL, *removed = NULL;
     cs_status rc = CS_OK;
 
+    /* Solid rules from pixb: cut at their width in pixf (bolder), text
+     * printed on a thick rule would be split beyond rejoining. */
     solid = pixOpenCompBrick(NULL, pixb, RULE_MIN_HLEN, 1);
     /* Bridging gaps also bridges the letters of a word along their
      * baseline: a dotted rule must run much longer than a word, and only
      * its thin parts (nothing 3 pixels above or below) are taken. */
-    pixc = pixCloseSafeBrick(NULL, pixb, gap, 1);
+    pixc = pixCloseSafeBrick(NULL, pixf, gap, 1);
     dotted =
         pixc != NULL ? pixOpenCompBrick(NULL, pixc, RULE_MIN_DOTTED, 1) : NULL;
-    thick = thick_neighbors(pixb, 3);
+    thick = thick_neighbors(pixf, 3);
     pixDestroy(&pixc);
-    pixc = pixCloseSafeBrick(NULL, pixb, 1, gap);
+    pixc = pixCloseSafeBrick(NULL, pixf, 1, gap);
     vert = pixc != NULL ? pixOpenCompBrick(NULL, pixc, 1, RULE_MIN_VLEN) : NULL;
     pixDestroy(&pixc);
     if (solid == NULL || dotted == NULL || vert == NULL || thick == NULL)
@@ -262,16 +323,26 @@ page_gray_images(ocr_page *page, PIX **datag_out, PIX *pixs, cs_error *err)
             goto nomem;
     } else {
         page->kind = OCR_SCAN_BW;
-        pixt = pixConvert1To8(NULL, pixs, 255, 0);
+        if (page_is_low_res_bw(page)) {
+            PIX *pixr = repair_dropped_rows(pixs);
+            pixt = pixr != NULL ? pixConvert1To8(NULL, pixr, 255, 0) : NULL;
+            pixDestroy(&pixr);
+        } else {
+            pixt = pixConvert1To8(NULL, pixs, 255, 0);
+        }
         if (pixt == NULL)
             goto nomem;
         page->gray = scale8(pixt, page->scale_x, page->scale_y);
         if (page->gray == NULL)
             goto nomem;
-        if (page->scale_x > 1.3 || page->scale_y > 1.3) {
+        if (page_is_low_res_bw(page)) {
             /* A low-resolution black-and-white page (fax) is dithered:
-             * smooth it so that thresholding closes the dither's holes. */
-            PIX *pixb = pixBlockconv(page->gray, 2, 2);
+             * smooth it so that thresholding closes the dither's holes.
+             * 5 working pixels across (about 3 fax pixels: the dither
+             * alternates along a row) but only 3 rows tall (one fax
+             * row): a thin horizontal stroke, one fax row high, must not
+             * be diluted by the white rows above and below it. */
+            PIX *pixb = pixBlockconv(page->gray, 2, 1);
             if (pixb == NULL)
                 goto nomem;
             pixDestroy(&page->gray);
@@ -423,7 +494,9 @@ ocr_page_prepare(ocr_page **out, const intake_page *in,
         if (rc != CS_OK)
             goto cleanup;
     }
-    ink_threshold = page->flattened ? PHOTO_INK_THRESHOLD : INK_THRESHOLD;
+    ink_threshold = page->flattened            ? PHOTO_INK_THRESHOLD
+                    : page_is_low_res_bw(page) ? SMOOTHED_INK_THRESHOLD
+                                               : INK_THRESHOLD;
     page->ink = pixThresholdToBinary(page->gray, ink_threshold);
     if (page->ink == NULL)
         goto nomem;
@@ -449,12 +522,20 @@ ocr_page_prepare(ocr_page **out, const intake_page *in,
         page->data = pixThresholdToBinary(page->gray, GRAY_DATA_THRESHOLD);
         break;
     case OCR_SCAN_BW:
-        page->data = pixCopy(NULL, page->ink);
+        page->data =
+            page_is_low_res_bw(page)
+                ? pixThresholdToBinary(page->gray, SMOOTHED_DATA_THRESHOLD)
+                : pixCopy(NULL, page->ink);
         break;
     }
     if (page->data == NULL)
         goto nomem;
-    rc = remove_rules(&page->rules, page->data, dotted ? 7 : 5, err);
+    /* A fax's thin rules, dotted by the dither, are mostly too light for
+     * the data threshold, but their remaining dots still cross the data:
+     * find them in the ink image, where they are whole lines. */
+    rc = remove_rules(&page->rules, page->data,
+                      page_is_low_res_bw(page) ? page->ink : page->data,
+                      dotted ? 7 : 5, err);
     if (rc != CS_OK)
         goto cleanup;
     if (page->kind == OCR_SCAN_GRAY) {

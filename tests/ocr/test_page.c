@@ -524,6 +524,89 @@ test_photo_case(void **state)
     assert_true(shifted < aligned - 0.2);
 }
 
+/* ---- Fax ------------------------------------------------------------ */
+
+/* The committed fax (204 x 98 dpi, dithered). A thin rule of the form
+ * (reference y 1699.5) runs through this strip of the working page; the
+ * patient's name is printed across source row FAX_NAME_ROW. */
+#define FAX_RULE_X 200
+#define FAX_RULE_Y 1688
+#define FAX_RULE_W 1200
+#define FAX_RULE_H 24
+#define FAX_NAME_ROW 191
+
+/* Prepares the fax sample, with source row blank_row (when >= 0) made
+ * white, as a scan line lost in transmission. */
+static ocr_page *
+prepare_fax(int blank_row)
+{
+    intake_page in;
+    ocr_page *page = NULL;
+    cs_error err = CS_ERROR_INIT;
+
+    if (ts_scan_page1(&in, SAMPLES "claim0001_fax.tif") != 0)
+        return NULL;
+    if (blank_row >= 0)
+        (void)pixRasterop(in.pix, 0, blank_row, pixGetWidth(in.pix), 1, PIX_CLR,
+                          NULL, 0, 0);
+    if (ocr_page_prepare(&page, &in, NULL, &err) != CS_OK)
+        print_error("ocr_page_prepare: %s\n", err.message);
+    intake_page_clear(&in);
+    return page;
+}
+
+/* The fax's thin rules, broken into dots by the dither, are whole lines
+ * in the ink image that registration measures (they were lost there when
+ * thresholded like data). */
+static void
+test_fax_thin_rules_in_ink(void **state)
+{
+    BOX *b = boxCreate(FAX_RULE_X, FAX_RULE_Y, FAX_RULE_W, FAX_RULE_H);
+    NUMA *cols = NULL;
+    int covered = 0;
+
+    (void)state;
+    s.page = prepare_fax(-1);
+    assert_non_null(s.page);
+    assert_non_null(b);
+    s.pix = pixClipRectangle(s.page->ink, b, NULL);
+    boxDestroy(&b);
+    assert_non_null(s.pix);
+    cols = pixCountPixelsByColumn(s.pix);
+    assert_non_null(cols);
+    for (int i = 0; i < numaGetCount(cols); i++) {
+        l_int32 v = 0;
+        (void)numaGetIValue(cols, i, &v);
+        covered += v > 0;
+    }
+    numaDestroy(&cols);
+    print_message("rule strip: %d of %d columns inked\n", covered, FAX_RULE_W);
+    assert_true(covered * 10 >= FAX_RULE_W * 9);
+}
+
+/* A scan line the fax lost across the text is restored from the rows
+ * around it: the data ink where it ran stays near that of the intact
+ * page (about half of it was left before). */
+static void
+test_fax_dropped_line_repaired(void **state)
+{
+    int y = (int)(FAX_NAME_ROW * 300.0 / 98.0), w;
+    l_int32 intact, dropped;
+
+    (void)state;
+    s.page = prepare_fax(-1);
+    assert_non_null(s.page);
+    w = pixGetWidth(s.page->data);
+    intact = count_in_rect(s.page->data, 0, y - 6, w, 12);
+    ocr_page_free(s.page);
+    s.page = prepare_fax(FAX_NAME_ROW);
+    assert_non_null(s.page);
+    dropped = count_in_rect(s.page->data, 0, y - 6, w, 12);
+    print_message("data ink across the lost line: %d of %d\n", dropped, intact);
+    assert_true(intact > 1000);
+    assert_true(dropped * 4 >= intact * 3);
+}
+
 /* ---- Arguments and erasing ----------------------------------------- */
 
 static void
@@ -780,7 +863,7 @@ test_engine_without_page(void **state)
 #define N_TESTS                                                                \
     (TS_COUNT(skew_cases) + TS_COUNT(kind_cases) + TS_COUNT(data_cases) +      \
      TS_COUNT(scale_cases) + TS_COUNT(blank_cases) + TS_COUNT(photo_cases) +   \
-     11)
+     13)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -803,6 +886,8 @@ main(void)
     ADD_ROWS(data_cases, test_data_case);
     ADD_ROWS(scale_cases, test_scale_case);
     ADD_ROWS(photo_cases, test_photo_case);
+    ADD_TEST("fax_thin_rules_in_ink", test_fax_thin_rules_in_ink);
+    ADD_TEST("fax_dropped_line_repaired", test_fax_dropped_line_repaired);
     ADD_TEST("prepare_bad_arguments", test_prepare_bad_arguments);
     ADD_TEST("erase", test_erase);
     ADD_TEST("erase_gray_keeps_data", test_erase_gray_keeps_data);
