@@ -27,6 +27,9 @@
 #define PHOTO_DATA_QUANTILE 0.005
 #define PHOTO_DATA_MIN 110
 #define PHOTO_DATA_MAX 170
+/* Unsharp masking of a photo's data channel before thresholding. */
+#define PHOTO_SHARPEN_HALFWIDTH 3
+#define PHOTO_SHARPEN_FRACT 0.7f
 /* In a gray scan, data is black, the form mid-gray: only the form's
  * darkest cores pass this, and rule and label removal take them. */
 #define GRAY_DATA_THRESHOLD 100
@@ -508,6 +511,16 @@ ocr_page_prepare(ocr_page **out, const intake_page *in,
         page->ink = pixThresholdToBinary(page->gray, ink_threshold);
         if (page->ink == NULL)
             goto nomem;
+    }
+    if (page->flattened && datag != NULL) {
+        /* A photo's strokes are blurred: sharpen before thresholding, so
+         * that characters keep their shape rather than fill in. */
+        PIX *sharp = pixUnsharpMaskingGray(datag, PHOTO_SHARPEN_HALFWIDTH,
+                                           PHOTO_SHARPEN_FRACT);
+        if (sharp == NULL)
+            goto nomem;
+        pixDestroy(&datag);
+        datag = sharp;
     }
     switch (page->kind) {
     case OCR_SCAN_COLOR:
