@@ -195,8 +195,9 @@ cleanup:
  * lies just within it (the paper's margin) along most of the side: then
  * the line is the sheet's edge, not a rule of a form on a page that fills
  * the image (outside such a rule is the page's white margin, at least as
- * light as the form within). Scan lines whose outside is out of the frame
- * do not count. */
+ * light as the form within); -1 when it is not; 0 when the line runs too
+ * close to the frame to tell (scan lines whose outside is out of the
+ * frame do not count). */
 static int
 side_contrasted(const thumb *th, int side, const side_line *ln)
 {
@@ -222,7 +223,7 @@ side_contrasted(const thumb *th, int side, const side_line *ln)
             diffs[j] = diffs[j - 1];
             diffs[j - 1] = tmp;
         }
-    return diffs[n / 2] >= SIDE_CONTRAST;
+    return diffs[n / 2] >= SIDE_CONTRAST ? 1 : -1;
 }
 
 /* Where a near-horizontal line y = c0 + c1 x meets a near-vertical one
@@ -303,10 +304,18 @@ ocr__quad_find(ocr__quad *out, PIX *pixs)
         if (!find_side(&line[i], &th, i, EDGE_STEP) &&
             !find_side(&line[i], &th, i, EDGE_STEP_LOW))
             goto cleanup;
-    for (i = 0, contrasted = 0; i < 4; i++)
-        contrasted += side_contrasted(&th, i, &line[i]);
-    if (contrasted < 3)
-        goto cleanup; /* no desk around: a scan, or a sheet filling the photo */
+    /* Every side the desk's contrast can be judged on has it, and at
+     * least two do. Otherwise this is a scan, a sheet filling the photo,
+     * or a sheet the frame cuts (whose fourth "edge" is a line of its
+     * form): its true shape is unknown. */
+    for (i = 0, contrasted = 0; i < 4; i++) {
+        int c = side_contrasted(&th, i, &line[i]);
+        if (c < 0)
+            goto cleanup;
+        contrasted += c;
+    }
+    if (contrasted < 2)
+        goto cleanup;
     /* Sides in thumbnail image coordinates: horizontal ones as
      * y = c0 + c1 x, vertical ones as x = d0 + d1 y. */
     c0[0] = line[SIDE_TOP].a, c1[0] = line[SIDE_TOP].b;
