@@ -286,12 +286,13 @@ ocr__quad_find(ocr__quad *out, PIX *pixs)
     pixGetDimensions(pixs, &w, &h, &d);
     if (d != 8 && d != 32)
         return 0;
-    lum = d == 32 ? pixConvertRGBToLuminance(pixs) : pixClone(pixs);
-    if (lum == NULL)
-        goto cleanup;
+    /* the thumbnail first, its luminance then: far fewer pixels */
     f = (float)THUMB_LONG_SIDE / (float)(w > h ? w : h);
-    small = f < 1.0f ? pixScaleAreaMap(lum, f, f) : pixClone(lum);
-    smooth = small != NULL ? pixBlockconv(small, 1, 1) : NULL;
+    small = f < 1.0f ? pixScaleAreaMap(pixs, f, f) : pixClone(pixs);
+    lum = small == NULL              ? NULL
+          : pixGetDepth(small) == 32 ? pixConvertRGBToLuminance(small)
+                                     : pixClone(small);
+    smooth = lum != NULL ? pixBlockconv(lum, 1, 1) : NULL;
     if (smooth == NULL)
         goto cleanup;
     th.data = pixGetData(smooth);
