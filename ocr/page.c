@@ -433,6 +433,17 @@ page_deskew(ocr_page *page, PIX **datag, const ocr_prepare_options *opts,
     return rc;
 }
 
+/* 1 when the image is a US letter page at its stated resolution (within
+ * 2%): what a scanner makes of a sheet, with nothing around it. */
+static int
+fills_letter(const intake_page *in)
+{
+    double win = (double)pixGetWidth(in->pix) / in->xres;
+    double hin = (double)pixGetHeight(in->pix) / in->yres;
+
+    return fabs(win / 8.5 - 1.0) <= 0.02 && fabs(hin / 11.0 - 1.0) <= 0.02;
+}
+
 /* A photographed sheet (seen at an angle, or with no trustworthy
  * resolution) is mapped back to an upright page: *flat_out is that page
  * (NULL when the page is used as it is) and page->scale_x/y are set from
@@ -446,7 +457,9 @@ page_flatten(ocr_page *page, PIX **flat_out, const intake_page *in,
     cs_status rc;
 
     *flat_out = NULL;
-    if (d == 1 || !ocr__quad_find(&q, in->pix))
+    if (d == 1 || (!in->res_inferred && fills_letter(in)))
+        return CS_OK; /* a scanner's page: no room for a desk around it */
+    if (!ocr__quad_find(&q, in->pix))
         return CS_OK;
     if (!in->res_inferred &&
         ocr__quad_keystone(&q) < KEYSTONE_MIN * pixGetHeight(in->pix))

@@ -449,11 +449,12 @@ static const struct photo_case photo_cases[] = {
      {260, 200, 3100, 3180},
      0x3c3c4100,
      72},
+    /* a resolution tag that does not make the image a letter page */
     {"photo_keystone_light_desk_tagged",
      {120, 2420, 2380, 210},
      {150, 230, 3230, 3120},
      0xbeb9af00,
-     300},
+     250},
 };
 
 /* Share of a's ink that lies within 4 pixels of b's ink. */
