@@ -357,48 +357,49 @@ ocr__quad_width(const ocr__quad *q)
 }
 
 cs_status
-ocr__quad_flatten(PIX **out, int *dpi_out, PIX *pixs, const ocr__quad *q,
+ocr__quad_flatten(PIX **out, PIX *pixs, const ocr__quad *q, int dpi,
                   cs_error *err)
 {
     PTA *ptas = NULL, *ptad = NULL;
-    PIX *pixw = NULL;
+    PIX *canvas = NULL, *pixw = NULL;
     BOX *box = NULL;
-    int w, h, dw, dh, i;
+    int w, h, dw = (int)lround(8.5 * dpi), dh = (int)lround(11.0 * dpi), i;
     cs_status rc = CS_OK;
 
     *out = NULL;
     pixGetDimensions(pixs, &w, &h, NULL);
-    /* the largest upright letter page that fits in the source's size */
-    dh = h - 1;
-    dw = (int)(dh / LETTER_ASPECT);
-    if (dw > w - 1) {
-        dw = w - 1;
-        dh = (int)(dw * LETTER_ASPECT);
-    }
+    /* Leptonica's transform makes an image of its source's size: widen
+     * the source to hold the page (one resampling, straight to dpi). */
+    canvas = w >= dw && h >= dh
+                 ? pixClone(pixs)
+                 : pixAddBorderGeneral(
+                       pixs, 0, w < dw ? dw - w : 0, 0, h < dh ? dh - h : 0,
+                       pixGetDepth(pixs) == 32 ? 0xffffff00 : 0xff);
     ptas = ptaCreate(4);
     ptad = ptaCreate(4);
-    if (ptas == NULL || ptad == NULL)
+    if (canvas == NULL || ptas == NULL || ptad == NULL)
         goto nomem;
     for (i = 0; i < 4; i++)
         ptaAddPt(ptas, (l_float32)q->x[i], (l_float32)q->y[i]);
     ptaAddPt(ptad, 0.0f, 0.0f);
-    ptaAddPt(ptad, (l_float32)dw, 0.0f);
-    ptaAddPt(ptad, (l_float32)dw, (l_float32)dh);
-    ptaAddPt(ptad, 0.0f, (l_float32)dh);
-    pixw = pixProjectivePta(pixs, ptad, ptas, L_BRING_IN_WHITE);
-    box = boxCreate(0, 0, dw + 1, dh + 1);
+    ptaAddPt(ptad, (l_float32)(dw - 1), 0.0f);
+    ptaAddPt(ptad, (l_float32)(dw - 1), (l_float32)(dh - 1));
+    ptaAddPt(ptad, 0.0f, (l_float32)(dh - 1));
+    pixw = pixProjectivePta(canvas, ptad, ptas, L_BRING_IN_WHITE);
+    box = boxCreate(0, 0, dw, dh);
     if (pixw == NULL || box == NULL)
         goto nomem;
     *out = pixClipRectangle(pixw, box, NULL);
     if (*out == NULL)
         goto nomem;
-    *dpi_out = (int)lround((dw + 1) / 8.5);
+    pixSetResolution(*out, dpi, dpi);
     goto cleanup;
 nomem:
     rc = cs_error_set(err, CS_ENOMEM, "out of memory correcting perspective");
 cleanup:
     ptaDestroy(&ptas);
     ptaDestroy(&ptad);
+    pixDestroy(&canvas);
     pixDestroy(&pixw);
     boxDestroy(&box);
     return rc;

@@ -33,11 +33,10 @@ double ocr__quad_keystone(const ocr__quad *q);
 double ocr__quad_width(const ocr__quad *q);
 
 /*
- * Maps the quad of pixs to an upright page with US letter proportions:
- * *out (owned by the caller) is that page, as large as fits in pixs's
- * size, and *dpi_out its resolution in pixels per inch.
+ * Maps the quad of pixs to an upright US letter page at dpi pixels per
+ * inch: *out (owned by the caller), 8.5 x 11 inches of that resolution.
  */
-cs_status ocr__quad_flatten(struct Pix **out, int *dpi_out, struct Pix *pixs,
-                            const ocr__quad *q, cs_error *err);
+cs_status ocr__quad_flatten(struct Pix **out, struct Pix *pixs,
+                            const ocr__quad *q, int dpi, cs_error *err);
 
 #endif

@@ -453,7 +453,7 @@ page_flatten(ocr_page *page, PIX **flat_out, const intake_page *in,
              cs_error *err)
 {
     ocr__quad q;
-    int dpi = 0, d = pixGetDepth(in->pix);
+    int d = pixGetDepth(in->pix);
     cs_status rc;
 
     *flat_out = NULL;
@@ -464,10 +464,10 @@ page_flatten(ocr_page *page, PIX **flat_out, const intake_page *in,
     if (!in->res_inferred &&
         ocr__quad_keystone(&q) < KEYSTONE_MIN * pixGetHeight(in->pix))
         return CS_OK; /* a flat scan: registration takes what is left */
-    rc = ocr__quad_flatten(flat_out, &dpi, in->pix, &q, err);
+    rc = ocr__quad_flatten(flat_out, in->pix, &q, OCR_WORK_DPI, err);
     if (rc != CS_OK)
         return rc;
-    page->scale_x = page->scale_y = (double)OCR_WORK_DPI / dpi;
+    page->scale_x = page->scale_y = 1.0;
     page->source_dpi = ocr__quad_width(&q) / 8.5;
     page->flattened = 1;
     return CS_OK;
