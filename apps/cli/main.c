@@ -5,6 +5,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -186,9 +189,22 @@ limit_openmp_threads(char **argv)
     /* Without /proc the program still works, only oversubscribed. */
 }
 
+/* Every page allocates and frees a dozen page-sized images (8 to 33 MB).
+ * glibc hands blocks that large to mmap and back to the kernel at once, so
+ * each costs page faults and zeroing again: keep them in the heap. */
+static void
+keep_page_buffers(void)
+{
+#ifdef __GLIBC__
+    (void)mallopt(M_MMAP_THRESHOLD, 64 * 1024 * 1024);
+    (void)mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
+#endif
+}
+
 int
 main(int argc, char **argv)
 {
+    keep_page_buffers();
     limit_openmp_threads(argv);
     if (argc < 2) {
         main_help(stderr);
