@@ -21,6 +21,7 @@ struct Pix;
 #define EXTRACT_MAX_ANCHORS 48
 #define EXTRACT_CHARSET_MAX 96
 #define EXTRACT_MAX_PARTS 16
+#define EXTRACT_MAX_WORDS 4
 
 /* A rectangle in reference-form pixels. */
 typedef struct extract_zone {
@@ -43,6 +44,10 @@ typedef struct extract_field_def {
     char charset[EXTRACT_CHARSET_MAX]; /* allowed characters; "" any */
     size_t nrules;
     char rules[EXTRACT_MAX_RULES][24];
+    size_t nwords;
+    char words[EXTRACT_MAX_WORDS][EXTRACT_ID_MAX]; /* the form's own
+                                                     wording the field
+                                                     usually holds */
 } extract_field_def;
 
 typedef enum {
@@ -94,6 +99,61 @@ ocr_rect extract__zone_to_page(const extract_transform *xf, extract_zone z);
  * not yet normalized), using eng. */
 cs_status extract__read_fields(extract_result *res, ocr_engine *eng,
                                ocr_page *page, cs_error *err);
+
+/* ---- Validation as a reader (lattice.c) ------------------------------ */
+
+#define EXTRACT_LATTICE_MAX 64
+
+/* One character position of a reading: the characters OCR considered,
+ * what it read first. */
+typedef struct extract_slot {
+    size_t n;
+    ocr_choice c[OCR_MAX_CHOICES];
+} extract_slot;
+
+/* A reading with its alternatives, left to right. */
+typedef struct extract_lattice {
+    size_t n;
+    extract_slot s[EXTRACT_LATTICE_MAX];
+} extract_lattice;
+
+/* Appends a position read as sym, with sym's choices. */
+void extract__lattice_add_symbol(extract_lattice *l, const ocr_symbol *sym);
+
+/* Appends a position read as ch without alternatives (a blank, a
+ * character read by its shape). */
+void extract__lattice_add_char(extract_lattice *l, char ch);
+
+/* Sets l to the reading t (words joined by single blanks, as t->text). */
+void extract__lattice_from_text(extract_lattice *l, const ocr_text *t);
+
+/* Writes what l read (the first choice of every position) to out. */
+void extract__lattice_text(char *out, size_t size, const extract_lattice *l);
+
+/* The word of def's "words" that value (upper case) spells, blanks
+ * aside; NULL when none. */
+const char *extract__lexicon_word(const extract_field_def *def,
+                                  const char *value);
+
+/* 1 when raw normalizes as def's kind to a non-empty value that passes
+ * every rule of def ("not_future" excepted: it needs today), is one of its
+ * words when it has some, an NPI
+ * beginning with 1 or 2 (as every one issued so far), and, for a diagnosis
+ * pointer given the letters of the filled diagnoses (filled not NULL),
+ * names only those. */
+int extract__reading_valid(const extract_field_def *def, const char *raw,
+                           const char *filled);
+
+/*
+ * Searches, among the readings l allows with at most max_subst positions
+ * changed, the one extract__reading_valid() accepts at the least cost (a
+ * change costs how much less confident OCR was of it than of what it read).
+ * Writes it to out and returns its cost (0: as read); -1 when none passes
+ * (out is then "").
+ */
+double extract__lattice_search(char *out, size_t size, const extract_lattice *l,
+                               const extract_field_def *def, const char *filled,
+                               size_t max_subst);
 
 /* ---- Review (review.c) ----------------------------------------------- */
 

@@ -726,13 +726,22 @@ static const struct {
     double scale;
 } rereads[] = {{REREAD_GRAY, 0.5}, {REREAD_BLUR, 1.0}, {REREAD_GRAY, 1.5}};
 #define NREREADS (sizeof(rereads) / sizeof(rereads[0]))
-#define MAX_READINGS (1 + NREREADS)
+/* The first reading, one per rendering, and per rendering the reading
+ * its symbol choices give under the field's rules (validation as a
+ * reader, extract__lattice_search) when what it read fails them. */
+#define MAX_READINGS (1 + 2 * NREREADS)
+/* Positions a repair may change (fewer in long fields, where more
+ * combinations would let a rule pass by chance). */
+#define REPAIR_MAX_SUBST 3
+#define REPAIR_LONG 12
 
 /* One reading of a field, judged. */
 typedef struct reading {
     char raw[EXTRACT_VALUE_MAX];
     char value[EXTRACT_VALUE_MAX]; /* normalized */
     int valid;                     /* normalizes, and passes every rule */
+    int repaired;                  /* chosen among OCR's choices */
+    int used;                      /* 0: no such reading */
     int mismatch;                  /* as extract_field.ink_mismatch */
     double confidence, min_confidence;
 } reading;
@@ -740,18 +749,43 @@ typedef struct reading {
 /* Fills r from raw text and judges it against field def's kind and
  * rules ("not in the future" is left to review, which knows today). */
 static void
-reading_judge(reading *r, const extract_field_def *def, const char *raw)
+reading_judge(reading *r, const extract_field_def *def, const char *raw,
+              const char *filled)
 {
-    const char *why = NULL;
+    const char *why = NULL, *word;
     extract_norm_status st;
 
+    r->used = 1;
     (void)snprintf(r->raw, sizeof(r->raw), "%s", raw);
     st =
         extract__normalize(r->value, sizeof(r->value), def->kind, r->raw, &why);
-    r->valid = st != EXTRACT_NORM_FAILED && r->value[0] != '\0';
-    for (size_t k = 0; r->valid && k < def->nrules; k++)
-        if (extract__rule_check(def->rules[k], r->value, NULL) != NULL)
-            r->valid = 0;
+    r->valid = extract__reading_valid(def, r->raw, filled);
+    /* One of the field's words, as the form spells it. */
+    if (r->valid && st != EXTRACT_NORM_FAILED &&
+        (word = extract__lexicon_word(def, r->value)) != NULL) {
+        (void)snprintf(r->raw, sizeof(r->raw), "%s", word);
+        (void)snprintf(r->value, sizeof(r->value), "%s", word);
+    }
+}
+
+/* When field f is a diagnosis pointer, writes to out (EXTRACT_MAX_PARTS + 1
+ * bytes) the letters of the diagnoses that hold ink and returns it: what
+ * the pointer may name. NULL for any other field. */
+static const char *
+pointer_filled(char *out, const reader *rd, const placement *pl, size_t f)
+{
+    for (size_t i = 0; i < rd->tpl->nchecks; i++) {
+        const extract_check_def *c = &rd->tpl->checks[i];
+        size_t n = 0;
+        if (c->type != EXTRACT_CHECK_POINTER || c->field != f)
+            continue;
+        for (size_t k = 0; k < c->nparts; k++)
+            if (pl[c->parts[k]].placed)
+                out[n++] = (char)('A' + k);
+        out[n] = '\0';
+        return out;
+    }
+    return NULL;
 }
 
 /* Reads field f on the montage scaled by scale, the current page of eng;
@@ -824,18 +858,19 @@ ink_shape(const reader *rd, const comp *g, const PIX *pixg, int dash)
  * field's ink is cut into characters (components that overlap along the
  * line are one), each gets the symbols OCR placed on it, and one that got
  * none is read by its shape (ink_shape). Tesseract's line model, trained
- * on print, often drops a handwritten 1 or 0 altogether. Writes the text
- * (no blanks: digit fields are read without them) to out.
+ * on print, often drops a handwritten 1 or 0 altogether. Sets out to the
+ * rebuilt reading (no blanks: digit fields are read without them), each
+ * symbol with its choices.
  */
 static void
-digits_rebuild(char *out, size_t size, const reader *rd, int f,
+digits_rebuild(extract_lattice *out, const reader *rd, int f,
                const placement *pl, const ocr_text *t)
 {
     int dash = strchr(rd->tpl->fields[f].charset, '-') != NULL;
     comp g[OCR_MAX_SYMBOLS];
-    size_t ng = 0, len = 0;
+    size_t ng = 0;
 
-    out[0] = '\0';
+    out->n = 0;
     /* The characters, left to right (insertion by x). */
     for (size_t i = 0; i < rd->ncomps && ng < OCR_MAX_SYMBOLS; i++) {
         const comp *c = &rd->comps[i];
@@ -869,7 +904,7 @@ digits_rebuild(char *out, size_t size, const reader *rd, int f,
     }
     for (size_t k = 0; k < ng; k++) {
         int x0 = g[k].x + pl->ox, x1 = x0 + g[k].w;
-        size_t before = len;
+        size_t before = out->n;
         for (size_t s = 0; s < t->nsymbols; s++) {
             const ocr_symbol *sym = &t->symbols[s];
             int cx = sym->box.x + sym->box.w / 2;
@@ -880,39 +915,54 @@ digits_rebuild(char *out, size_t size, const reader *rd, int f,
             if (cx < (k > 0 ? (prev + x0) / 2 : -(1 << 30)) ||
                 cx >= (k + 1 < ng ? (x1 + next) / 2 : 1 << 30))
                 continue;
-            if (sym->utf8[0] == ' ' || len + strlen(sym->utf8) + 1 >= size)
-                continue;
-            memcpy(out + len, sym->utf8, strlen(sym->utf8));
-            len += strlen(sym->utf8);
+            if (sym->utf8[0] != ' ')
+                extract__lattice_add_symbol(out, sym);
         }
-        if (len == before && len + 2 < size) {
+        if (out->n == before) {
             PIX *pix = g[k].index >= 0
                            ? pixaGetPix(rd->pixa, g[k].index, L_CLONE)
                            : NULL;
             char ch = pix != NULL ? ink_shape(rd, &g[k], pix, dash) : 0;
             pixDestroy(&pix);
             if (ch != 0)
-                out[len++] = ch;
+                extract__lattice_add_char(out, ch);
         }
-        out[len] = '\0';
     }
 }
 
-/* The reading to keep among n: one that passes the field's rules, then
- * the one most readings agree on, then one that accounts for all the ink,
- * then the most confident. */
+/* Readings, as read, that agree on a value that fails the field's rules:
+ * from this many on, that is what the form says (a wrong check digit is
+ * printed), and no repair is taken. */
+#define REPAIR_VETO 3
+
+/*
+ * The reading to keep among n: one that passes the field's rules as read,
+ * then one a repair made pass, then the one most readings agree on, then
+ * one that accounts for all the ink, then the most confident. Repairs
+ * are not taken when REPAIR_VETO readings agree on what was read.
+ */
 static size_t
 reading_choose(const reading *rs, size_t n)
 {
     size_t best = 0;
     double best_score = -1.0;
+    int veto = 0;
 
+    for (size_t i = 0; i < n; i++) {
+        int same = 0;
+        for (size_t j = 0; rs[i].used && !rs[i].repaired && j < n; j++)
+            same += rs[j].used && !rs[j].repaired &&
+                    strcmp(rs[i].value, rs[j].value) == 0;
+        veto |= same >= REPAIR_VETO;
+    }
     for (size_t i = 0; i < n; i++) {
         int votes = 0;
         double score;
+        if (!rs[i].used || (rs[i].repaired && veto))
+            continue;
         for (size_t j = 0; j < n; j++)
-            votes += strcmp(rs[i].value, rs[j].value) == 0;
-        score = 100.0 * rs[i].valid + 10.0 * votes +
+            votes += rs[j].used && strcmp(rs[i].value, rs[j].value) == 0;
+        score = (rs[i].repaired ? 50.0 : 100.0) * rs[i].valid + 10.0 * votes +
                 5.0 * (rs[i].mismatch == 0) + rs[i].confidence / 100.0;
         if (score > best_score) {
             best_score = score;
@@ -934,10 +984,12 @@ reread_poor(reader *rd, extract_result *res, const placement *pl, PIX *montage,
     size_t nf = res->nfields;
     reading *rs = calloc(nf * MAX_READINGS, sizeof(*rs));
     ocr_text *t = malloc(sizeof(*t));
+    extract_lattice *lat = malloc(sizeof(*lat));
     PIX *gray = pixConvert1To8(NULL, montage, 255, 0), *scaled = NULL;
+    char filled[EXTRACT_MAX_PARTS + 1];
     cs_status rc = CS_OK;
 
-    if (rs == NULL || t == NULL || gray == NULL) {
+    if (rs == NULL || t == NULL || lat == NULL || gray == NULL) {
         rc = cs_error_set(err, CS_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -946,7 +998,8 @@ reread_poor(reader *rd, extract_result *res, const placement *pl, PIX *montage,
         reading *r = &rs[f * MAX_READINGS];
         if (!pl[f].placed)
             continue;
-        reading_judge(r, &rd->tpl->fields[f], fl->raw);
+        reading_judge(r, &rd->tpl->fields[f], fl->raw,
+                      pointer_filled(filled, rd, pl, f));
         r->mismatch = fl->ink_mismatch;
         r->confidence = fl->confidence;
         r->min_confidence = fl->min_confidence;
@@ -962,22 +1015,36 @@ reread_poor(reader *rd, extract_result *res, const placement *pl, PIX *montage,
             break;
         }
         rc = ocr_engine_set_page(eng, scaled, err);
+        if (rc == CS_OK)
+            rc = ocr_engine_set_choices(eng, 1, err);
         for (size_t f = 0; f < nf && rc == CS_OK; f++) {
-            reading *r = &rs[f * MAX_READINGS + 1 + v];
+            const extract_field_def *def = &rd->tpl->fields[f];
+            reading *r = &rs[f * MAX_READINGS + 1 + v], *rep;
+            char text[EXTRACT_VALUE_MAX];
             if (!pl[f].placed)
                 continue;
             rc = read_scaled(t, rd, (int)f, &pl[f], eng, sc, err);
             if (rc != CS_OK)
                 break;
-            if (digits_only(rd->tpl->fields[f].charset)) {
-                char rebuilt[EXTRACT_VALUE_MAX];
-                digits_rebuild(rebuilt, sizeof(rebuilt), rd, (int)f, &pl[f], t);
-                reading_judge(r, &rd->tpl->fields[f], rebuilt);
-            } else
-                reading_judge(r, &rd->tpl->fields[f], t->text);
+            if (digits_only(def->charset))
+                digits_rebuild(lat, rd, (int)f, &pl[f], t);
+            else
+                extract__lattice_from_text(lat, t);
+            extract__lattice_text(text, sizeof(text), lat);
+            reading_judge(r, def, text, pointer_filled(filled, rd, pl, f));
             r->mismatch = ink_mismatch(rd, (int)f, &pl[f], t) + t->disagree;
             r->confidence = t->nsymbols > 0 ? t->mean_confidence : 0.0;
             r->min_confidence = t->nsymbols > 0 ? t->min_confidence : 0.0;
+            if (r->valid || (def->nrules == 0 && def->nwords == 0) ||
+                extract__lattice_search(
+                    text, sizeof(text), lat, def,
+                    pointer_filled(filled, rd, pl, f),
+                    lat->n > REPAIR_LONG ? 2 : REPAIR_MAX_SUBST) < 0.0)
+                continue;
+            rep = &rs[f * MAX_READINGS + 1 + NREREADS + v];
+            *rep = *r;
+            reading_judge(rep, def, text, pointer_filled(filled, rd, pl, f));
+            rep->repaired = 1;
         }
         (void)ocr_engine_set_page(eng, NULL, NULL);
         pixDestroy(&scaled);
@@ -995,8 +1062,10 @@ reread_poor(reader *rd, extract_result *res, const placement *pl, PIX *montage,
         fl->min_confidence = r->min_confidence;
     }
 cleanup:
+    (void)ocr_engine_set_choices(eng, 0, NULL); /* the next page's first read */
     pixDestroy(&scaled);
     pixDestroy(&gray);
+    free(lat);
     free(t);
     free(rs);
     return rc;

@@ -177,6 +177,26 @@ parse_rules(parser *p, extract_field_def *f, const json_t *jf)
     return CS_OK;
 }
 
+static cs_status
+parse_words(parser *p, extract_field_def *f, const json_t *jf)
+{
+    const json_t *words = json_object_get(jf, "words");
+    size_t i;
+    json_t *w;
+
+    if (words == NULL)
+        return CS_OK;
+    if (!json_is_array(words) || json_array_size(words) > EXTRACT_MAX_WORDS)
+        return bad(p, "\"words\" must be an array of at most 4 strings");
+    json_array_foreach(words, i, w)
+    {
+        if (copy_string(f->words[i], sizeof(f->words[i]), w) != 0)
+            return bad(p, "a word is not a short string");
+        f->nwords++;
+    }
+    return CS_OK;
+}
+
 /* Parses one field object; repeat_n (1-based, 0 when not repeated) and
  * prefix build the id; line_offset shifts it down. */
 static cs_status
@@ -266,6 +286,8 @@ parse_field(parser *p, extract_field_def *f, const json_t *jf,
     rc = parse_charset(p, f, jf, charset_default);
     if (rc == CS_OK)
         rc = parse_rules(p, f, jf);
+    if (rc == CS_OK)
+        rc = parse_words(p, f, jf);
     if (rc == CS_OK && extract__template_field_index(tpl, f->id) != (size_t)-1)
         rc = bad(p, "duplicate field id");
     return rc;

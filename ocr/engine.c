@@ -13,7 +13,8 @@
 
 struct ocr_engine {
     TessBaseAPI *api;
-    PIX *page; /* borrowed */
+    PIX *page;   /* borrowed */
+    int choices; /* symbols carry their alternatives */
 };
 
 cs_status
@@ -102,6 +103,20 @@ ocr_engine_set_page(ocr_engine *eng, struct Pix *pix, cs_error *err)
     return CS_OK;
 }
 
+cs_status
+ocr_engine_set_choices(ocr_engine *eng, int on, cs_error *err)
+{
+    if (eng == NULL)
+        return cs_error_set(err, CS_EINVAL,
+                            "ocr_engine_set_choices: no engine");
+    /* Mode 2: per symbol, the best character of each of a few decodings,
+     * each excluding what the ones before chose. */
+    if (!TessBaseAPISetVariable(eng->api, "lstm_choice_mode", on ? "2" : "0"))
+        return cs_error_set(err, CS_EOCR, "cannot set Tesseract's choice mode");
+    eng->choices = on != 0;
+    return CS_OK;
+}
+
 /* Appends s to out->text (bounded). */
 static void
 text_append(ocr_text *out, const char *s)
@@ -113,9 +128,48 @@ text_append(ocr_text *out, const char *s)
     memcpy(out->text + len, s, add + 1);
 }
 
-/* Walks the result symbol by symbol into out. */
+/* Fills s->choices from the recognizer's alternatives for the symbol at
+ * it: distinct characters, best first. */
 static void
-collect_symbols(ocr_text *out, TessResultIterator *it)
+collect_choices(ocr_symbol *s, const TessResultIterator *it)
+{
+    TessChoiceIterator *ci = TessResultIteratorGetChoiceIterator(it);
+
+    s->nchoices = 0;
+    if (ci == NULL)
+        return;
+    do {
+        const char *ch = TessChoiceIteratorGetUTF8Text(ci);
+        float conf = TessChoiceIteratorConfidence(ci);
+        size_t k;
+        if (ch == NULL || ch[0] == '\0' || strlen(ch) >= sizeof(s->utf8))
+            continue;
+        for (k = 0; k < s->nchoices; k++)
+            if (strcmp(s->choices[k].utf8, ch) == 0)
+                break;
+        if (k < s->nchoices)
+            continue; /* seen: once is enough */
+        if (!(conf >= 0.0f && conf <= 100.0f))
+            conf = 0.0f;
+        /* Insertion by confidence. */
+        for (k = s->nchoices; k > 0 && s->choices[k - 1].confidence < conf; k--)
+            if (k < OCR_MAX_CHOICES)
+                s->choices[k] = s->choices[k - 1];
+        if (k >= OCR_MAX_CHOICES)
+            continue;
+        (void)snprintf(s->choices[k].utf8, sizeof(s->choices[k].utf8), "%s",
+                       ch);
+        s->choices[k].confidence = conf;
+        if (s->nchoices < OCR_MAX_CHOICES)
+            s->nchoices++;
+    } while (TessChoiceIteratorNext(ci));
+    TessChoiceIteratorDelete(ci);
+}
+
+/* Walks the result symbol by symbol into out (with each symbol's
+ * alternatives when choices is set). */
+static void
+collect_symbols(ocr_text *out, TessResultIterator *it, int choices)
 {
     const TessPageIterator *pit = TessResultIteratorGetPageIterator(it);
     double sum = 0.0;
@@ -147,6 +201,9 @@ collect_symbols(ocr_text *out, TessResultIterator *it)
             s->box.w = r - l;
             s->box.h = b - t;
         }
+        s->nchoices = 0;
+        if (choices)
+            collect_choices(s, it);
         if (out->nsymbols == 0 || s->confidence < out->min_confidence)
             out->min_confidence = s->confidence;
         sum += s->confidence;
@@ -183,7 +240,7 @@ ocr_engine_read(ocr_text *out, ocr_engine *eng, ocr_rect rect,
     it = TessBaseAPIGetIterator(eng->api);
     if (it == NULL)
         return CS_OK; /* nothing recognized */
-    collect_symbols(out, it);
+    collect_symbols(out, it, eng->choices);
     TessResultIteratorDelete(it);
     return CS_OK;
 }

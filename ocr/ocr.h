@@ -83,13 +83,23 @@ typedef struct ocr_rect {
 } ocr_rect;
 
 #define OCR_MAX_SYMBOLS 160
+#define OCR_MAX_CHOICES 4
+
+/* A character the recognizer considered for a symbol. */
+typedef struct ocr_choice {
+    char utf8[8];
+    float confidence; /* 0..100 */
+} ocr_choice;
 
 /* One recognized character. */
 typedef struct ocr_symbol {
     char utf8[8];
     float confidence; /* 0..100 */
     ocr_rect box;
-    int word_start; /* 1 for the first symbol of a word */
+    int word_start;                      /* 1 for the first symbol of a word */
+    size_t nchoices;                     /* 0 unless the engine gives choices */
+    ocr_choice choices[OCR_MAX_CHOICES]; /* best first, within the
+                                            whitelist */
 } ocr_symbol;
 
 /* What one rectangle read as. */
@@ -126,6 +136,13 @@ void ocr_engine_free(ocr_engine *eng);
  * pix must outlive the reads; never share it with another thread). NULL
  * makes the engine forget its page. */
 cs_status ocr_engine_set_page(ocr_engine *eng, struct Pix *pix, cs_error *err);
+
+/*
+ * Makes the reads that follow give each symbol the characters the
+ * recognizer considered for it (on: 1), or only the one it chose (0, the
+ * default). Choices cost a few more passes of the line decoder.
+ */
+cs_status ocr_engine_set_choices(ocr_engine *eng, int on, cs_error *err);
 
 /* How the text inside a rectangle is laid out. */
 typedef enum {

@@ -337,6 +337,22 @@ static const struct tpl_case tpl_cases[] = {
          ",\n{\"id\": \"npi\", \"kind\": \"text\", \"at\": [20, 1, 10], "
          "\"rules\": [\"npi\", \"luhn_mod_97\"]}") T_REPEAT T_CHECKS T_TAIL,
      CS_EINVAL, "unknown rule", "npi", 0},
+    {"valid_field_words",
+     T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS_WITH(
+         ",\n{\"id\": \"sign\", \"kind\": \"text\", \"at\": [29, 7, 17], "
+         "\"words\": [\"SIGNATURE ON FILE\", \"SOF\"]}") T_REPEAT T_CHECKS
+         T_TAIL,
+     CS_OK, NULL, NULL, 6},
+    {"field_words_not_strings",
+     T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS_WITH(
+         ",\n{\"id\": \"sign\", \"kind\": \"text\", \"at\": [29, 7, 17], "
+         "\"words\": [\"SOF\", 7]}") T_REPEAT T_CHECKS T_TAIL,
+     CS_EINVAL, "word", "sign", 0},
+    {"field_words_not_an_array",
+     T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS_WITH(
+         ",\n{\"id\": \"sign\", \"kind\": \"text\", \"at\": [29, 7, 17], "
+         "\"words\": \"SOF\"}") T_REPEAT T_CHECKS T_TAIL,
+     CS_EINVAL, "\"words\"", "sign", 0},
     {"field_too_many_rules",
      T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS_WITH(
          ",\n{\"id\": \"npi\", \"kind\": \"text\", \"at\": [20, 1, 10], "

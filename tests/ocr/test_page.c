@@ -160,8 +160,10 @@ static int
 scratch_free(void **state)
 {
     (void)state;
-    if (fx.eng != NULL)
+    if (fx.eng != NULL) {
         (void)ocr_engine_set_page(fx.eng, NULL, NULL);
+        (void)ocr_engine_set_choices(fx.eng, 0, NULL);
+    }
     pixDestroy(&s.pix);
     pixDestroy(&s.pix2);
     ocr_page_free(s.page);
@@ -771,6 +773,53 @@ test_engine_reads_name(void **state)
     assert_int_equal(s.text->symbols[0].word_start, 1);
 }
 
+/* With choices on, every symbol carries the characters the recognizer
+ * considered, best first, inside the whitelist, its own among them; the
+ * reading itself is the same. Off again, symbols carry none. */
+static void
+test_engine_choices(void **state)
+{
+    static const char letters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ ,-'";
+    ocr_rect r = {NAME_X, NAME_Y, NAME_W, NAME_H};
+    cs_error err = CS_ERROR_INIT;
+    size_t own = 0;
+
+    (void)state;
+    s.page = prepare(fx.pix[SRC_COLOR], 300, NULL);
+    s.text = calloc(1, sizeof(*s.text));
+    assert_non_null(s.page);
+    assert_non_null(s.text);
+    assert_int_equal(ocr_engine_set_page(fx.eng, s.page->data, &err), CS_OK);
+    assert_int_equal(ocr_engine_set_choices(fx.eng, 1, &err), CS_OK);
+    assert_int_equal(
+        ocr_engine_read(s.text, fx.eng, r, OCR_LAYOUT_LINE, letters, &err),
+        CS_OK);
+    assert_string_equal(s.text->text, fx.patient_name);
+    for (size_t i = 0; i < s.text->nsymbols; i++) {
+        const ocr_symbol *sym = &s.text->symbols[i];
+        assert_true(sym->nchoices >= 1 && sym->nchoices <= OCR_MAX_CHOICES);
+        for (size_t k = 0; k < sym->nchoices; k++) {
+            const ocr_choice *c = &sym->choices[k];
+            assert_int_equal(strlen(c->utf8), 1);
+            assert_non_null(strchr(letters, c->utf8[0]));
+            assert_true(c->confidence >= 0.0f && c->confidence <= 100.0f);
+            if (k > 0)
+                assert_true(c->confidence <= sym->choices[k - 1].confidence);
+            own += strcmp(c->utf8, sym->utf8) == 0;
+        }
+    }
+    /* Clean print: the character read is the recognizer's own choice. */
+    assert_int_equal(own, s.text->nsymbols);
+    assert_int_equal(ocr_engine_set_choices(fx.eng, 0, &err), CS_OK);
+    assert_int_equal(
+        ocr_engine_read(s.text, fx.eng, r, OCR_LAYOUT_LINE, letters, &err),
+        CS_OK);
+    assert_string_equal(s.text->text, fx.patient_name);
+    for (size_t i = 0; i < s.text->nsymbols; i++)
+        assert_int_equal(s.text->symbols[i].nchoices, 0);
+    assert_int_equal(ocr_engine_set_choices(NULL, 1, &err), CS_EINVAL);
+}
+
 /* A whitelist of digits gives digits only, for that read only. */
 static void
 test_engine_whitelist_and_blank(void **state)
@@ -864,7 +913,7 @@ test_engine_without_page(void **state)
 #define N_TESTS                                                                \
     (TS_COUNT(skew_cases) + TS_COUNT(kind_cases) + TS_COUNT(data_cases) +      \
      TS_COUNT(scale_cases) + TS_COUNT(blank_cases) + TS_COUNT(photo_cases) +   \
-     13)
+     14)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -895,6 +944,7 @@ main(void)
     ADD_TEST("erase_keeps_stroke_on_divider",
              test_erase_keeps_stroke_on_divider);
     ADD_TEST("engine_reads_name", test_engine_reads_name);
+    ADD_TEST("engine_choices", test_engine_choices);
     ADD_TEST("engine_whitelist_and_blank", test_engine_whitelist_and_blank);
     ADD_ROWS(blank_cases, test_blank_case);
     ADD_TEST("engine_without_page", test_engine_without_page);
