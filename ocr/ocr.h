@@ -72,7 +72,9 @@ cs_status ocr_page_prepare(ocr_page **out, const intake_page *page,
 void ocr_page_free(ocr_page *page);
 
 /* Removes from page->data every pixel set in mask (1 bpp, same size),
- * except, on a gray page, pixels dark as data (data lying on form ink). */
+ * except data lying on form ink: on a gray page, pixels dark as data; on
+ * a black-and-white page, strokes as thick as print's that belong to ink
+ * reaching out of mask. */
 cs_status ocr_page_erase(ocr_page *page, struct Pix *mask, cs_error *err);
 
 /* ---- Tesseract ------------------------------------------------------ */

@@ -7,6 +7,7 @@
 #include "ocr/ocr_internal.h"
 
 #include <leptonica/allheaders.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -41,6 +42,16 @@
 /* Erasing a label gives back, beside the rest of a character, this many
  * pixels of it (a stroke along a divider is about 5 wide). */
 #define ERASE_REJOIN 4
+/* A printed character's strokes are at least this thick (working pixels)
+ * on a black-and-white page; the form's labels are thinner. */
+#define ERASE_STROKE_MIN 3
+/* A character's thick strokes inside the labels' mask are kept only this
+ * near its part outside the mask: vertically half a print line, the most of a
+ * character printed down (or up) onto a label strip; sideways a stroke's edge,
+ * so that a thick label touching a character from the side (the parenthesis
+ * around an area code) is not kept with it. */
+#define ERASE_REACH 25
+#define ERASE_SIDE 2
 /* A low-resolution black-and-white page (fax) is smoothed before it is
  * thresholded (see page_gray_images). A thin form line dithered into dots
  * then averages to a light gray (about 160): the ink image, on which
@@ -60,6 +71,9 @@
 /* The thickest rule (with its grown edges) a crossing stroke is rejoined
  * across. */
 #define CROSSING_MAX 11
+/* Data lying along a rule is judged on rules at most this thick (thin
+ * rules are 1-3 pixels; the thick ones, 9-10, are not judged). */
+#define RULE_THICK_MAX 4
 /* A sheet whose corners are this far (share of the image height) from a
  * parallelogram was photographed at an angle. */
 #define KEYSTONE_MIN 0.005
@@ -191,6 +205,145 @@ restore_beside(PIX *data, PIX *before)
     return done;
 }
 
+/* What data lying along a rule looks like, across it: ink that runs
+ * through the rule extra_min to extra_max pixels thicker than the rule's
+ * own median run, over at least min_len columns side by side. */
+typedef struct ondata_shape {
+    int extra_min, extra_max, min_len;
+} ondata_shape;
+
+/* A character's bar printed on a horizontal rule (E, L, Z, 2 on their
+ * baseline): 3-4 pixels of ink where a thin rule alone is 1-3, over most
+ * of a character's width. Strokes that merely end on the rule (a stem, a
+ * curve) run much thicker and are left to the crossing rejoin; restoring
+ * the rule under them grew feet and tails. */
+static const ondata_shape BAR_ON_RULE = {1, 4, 10};
+/* A character's stroke along a vertical divider (a 1 beside the cents
+ * cell's rule, an NPI's first digit on its box's left rule). */
+static const ondata_shape STROKE_ON_DIVIDER = {2, INT_MAX / 2, 3};
+
+/* Median of the n runs counted in hist (hist[k]: how many are k long). */
+static int
+median_count(const int *hist, int nhist, int n)
+{
+    int seen = 0;
+
+    for (int k = 0; k < nhist; k++) {
+        seen += hist[k];
+        if (2 * seen >= n && n > 0)
+            return k;
+    }
+    return 0;
+}
+
+/* Marks in pixd, for one horizontal rule (pixr, its own pixels, placed at
+ * bx, by), the columns where the ink of pixs runs across the rule as
+ * shape says data does; the mark spans the run. A rule thicker than
+ * RULE_THICK_MAX is not judged (its ragged edges vary by more than a
+ * bar). */
+static cs_status
+mark_thick_columns(PIX *pixd, PIX *pixs, PIX *pixr, int bx, int by,
+                   const ondata_shape *shape)
+{
+    int w = pixGetWidth(pixr), h = pixGetHeight(pixr);
+    int sh = pixGetHeight(pixs), n = 0, med;
+    int hist[RULE_THICK_MAX + 2] = {0};
+    int *y0 = calloc((size_t)w, sizeof(*y0));
+    int *y1 = calloc((size_t)w, sizeof(*y1));
+    l_uint32 *rdata = pixGetData(pixr), *sdata = pixGetData(pixs);
+    l_uint32 *ddata = pixGetData(pixd);
+    int rwpl = pixGetWpl(pixr), swpl = pixGetWpl(pixs);
+
+    if (y0 == NULL || y1 == NULL) {
+        free(y0);
+        free(y1);
+        return CS_ENOMEM;
+    }
+    /* Each column's run of ink through the rule. */
+    for (int x = 0; x < w; x++) {
+        int top = -1, bot = -1, len;
+        for (int y = 0; y < h; y++)
+            if (GET_DATA_BIT(rdata + (size_t)y * rwpl, x)) {
+                top = top < 0 ? y : top;
+                bot = y;
+            }
+        y0[x] = y1[x] = -1;
+        if (top < 0)
+            continue;
+        y0[x] = by + top;
+        y1[x] = by + bot;
+        while (y0[x] > 0 &&
+               GET_DATA_BIT(sdata + (size_t)(y0[x] - 1) * swpl, bx + x))
+            y0[x]--;
+        while (y1[x] < sh - 1 &&
+               GET_DATA_BIT(sdata + (size_t)(y1[x] + 1) * swpl, bx + x))
+            y1[x]++;
+        len = y1[x] - y0[x] + 1;
+        hist[len > RULE_THICK_MAX ? RULE_THICK_MAX + 1 : len]++;
+        n++;
+    }
+    /* Data covers few of a rule's columns: the median is the rule's. */
+    med = median_count(hist, RULE_THICK_MAX + 2, n);
+    for (int x = 0; med > 0 && med <= RULE_THICK_MAX && x < w; x++) {
+        int len = y1[x] - y0[x] + 1;
+        if (y0[x] < 0 || len < med + shape->extra_min ||
+            len > med + shape->extra_max)
+            continue;
+        for (int y = y0[x]; y <= y1[x]; y++)
+            SET_DATA_BIT(ddata + (size_t)y * swpl, bx + x);
+    }
+    free(y0);
+    free(y1);
+    return CS_OK;
+}
+
+/* Where data lies along the horizontal rules of core (their own pixels,
+ * found in pixs): the runs of pixs across each rule that shape says are
+ * data (mark_thick_columns), shape->min_len of them side by side. NULL
+ * when out of memory. */
+static PIX *
+data_on_rules(PIX *pixs, PIX *core, const ondata_shape *shape)
+{
+    PIXA *pixa = NULL;
+    BOXA *boxa = pixConnComp(core, &pixa, 8);
+    PIX *pixd = pixCreateTemplate(pixs), *pixo = NULL;
+    int n = boxa != NULL ? boxaGetCount(boxa) : 0;
+
+    for (int i = 0; boxa != NULL && pixd != NULL && i < n; i++) {
+        l_int32 bx, by, bw, bh;
+        PIX *pixr;
+        (void)boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+        if (bw < RULE_MIN_HLEN)
+            continue;
+        pixr = pixaGetPix(pixa, i, L_CLONE);
+        if (pixr == NULL ||
+            mark_thick_columns(pixd, pixs, pixr, bx, by, shape) != CS_OK)
+            pixDestroy(&pixd);
+        pixDestroy(&pixr);
+    }
+    if (boxa != NULL && pixd != NULL)
+        pixo = pixOpenBrick(NULL, pixd, shape->min_len, 1);
+    boxaDestroy(&boxa);
+    pixaDestroy(&pixa);
+    pixDestroy(&pixd);
+    return pixo;
+}
+
+/* data_on_rules() for vertical rules: the same on the page turned a
+ * quarter. */
+static PIX *
+data_on_vrules(PIX *pixs, PIX *core, const ondata_shape *shape)
+{
+    PIX *rs = pixRotate90(pixs, 1), *rc = pixRotate90(core, 1);
+    PIX *rd = rs != NULL && rc != NULL ? data_on_rules(rs, rc, shape) : NULL;
+    PIX *pixd = rd != NULL ? pixRotate90(rd, -1) : NULL;
+
+    pixDestroy(&rs);
+    pixDestroy(&rc);
+    pixDestroy(&rd);
+    return pixd;
+}
+
 /* Removes the form's rules from pixb: long solid horizontal runs, long
  * dotted or dashed thin horizontal runs (thresholded thin red lines,
  * fax), and vertical runs taller than any character, solid or broken.
@@ -201,7 +354,8 @@ static cs_status
 remove_rules(PIX **rules_out, PIX *pixb, PIX *pixf, int gap, cs_error *err)
 {
     PIX *pixc = NULL, *solid = NULL, *dotted = NULL, *vert = NULL;
-    PIX *thick = NULL, *removed = NULL;
+    PIX *thick = NULL, *removed = NULL, *hdata = NULL, *vdata = NULL;
+    PIX *htaken = NULL, *vtaken = NULL;
     cs_status rc = CS_OK;
 
     /* Solid rules from pixb: cut at their width in pixf (bolder), text
@@ -220,6 +374,14 @@ remove_rules(PIX **rules_out, PIX *pixb, PIX *pixf, int gap, cs_error *err)
     pixDestroy(&pixc);
     if (solid == NULL || dotted == NULL || vert == NULL || thick == NULL)
         goto nomem;
+    /* Before the rules are grown and taken: where data lies along them. */
+    pixc = pixAnd(NULL, vert, pixb);
+    hdata = data_on_rules(pixb, solid, &BAR_ON_RULE);
+    vdata =
+        pixc != NULL ? data_on_vrules(pixb, pixc, &STROKE_ON_DIVIDER) : NULL;
+    pixDestroy(&pixc);
+    if (hdata == NULL || vdata == NULL)
+        goto nomem;
     (void)pixSubtract(dotted, dotted, thick);
     /* Grow the rules a little to take their ragged edges too. */
     if (pixDilateBrick(solid, solid, 1, 3) == NULL ||
@@ -230,7 +392,9 @@ remove_rules(PIX **rules_out, PIX *pixb, PIX *pixf, int gap, cs_error *err)
     (void)pixAnd(solid, solid, pixb);
     (void)pixAnd(vert, vert, pixb);
     removed = pixOr(NULL, solid, vert);
-    if (removed == NULL)
+    htaken = pixCopy(NULL, solid);
+    vtaken = pixCopy(NULL, vert);
+    if (removed == NULL || htaken == NULL || vtaken == NULL)
         goto nomem;
     (void)pixSubtract(pixb, pixb, solid);
     (void)pixSubtract(pixb, pixb, vert);
@@ -248,6 +412,14 @@ remove_rules(PIX **rules_out, PIX *pixb, PIX *pixf, int gap, cs_error *err)
     (void)pixAnd(vert, vert, pixc);
     (void)pixOr(pixb, pixb, solid);
     (void)pixOr(pixb, pixb, vert);
+    /* Give back what data lay along a rule, each rule only its own
+     * pixels and none where rules cross. */
+    (void)pixAnd(hdata, hdata, htaken);
+    (void)pixSubtract(hdata, hdata, vtaken);
+    (void)pixAnd(vdata, vdata, vtaken);
+    (void)pixSubtract(vdata, vdata, htaken);
+    (void)pixOr(pixb, pixb, hdata);
+    (void)pixOr(pixb, pixb, vdata);
     /* Report where rules were: data there was cut and may misread. */
     (void)pixSubtract(removed, removed, pixb);
     *rules_out = removed;
@@ -262,6 +434,10 @@ cleanup:
     pixDestroy(&vert);
     pixDestroy(&thick);
     pixDestroy(&removed);
+    pixDestroy(&hdata);
+    pixDestroy(&vdata);
+    pixDestroy(&htaken);
+    pixDestroy(&vtaken);
     return rc;
 }
 
@@ -581,14 +757,51 @@ cleanup:
     return rc;
 }
 
-/* What of mask is data lying on the form's ink, to be kept: on a gray
- * page, what is as dark as data. NULL when nothing is kept. */
+/* Ink of pixs at least `t` pixels thick both across and along: every
+ * pixel lies in a horizontal and in a vertical run of t. A printed
+ * character's strokes are 3 to 5 pixels thick, a label's mostly 1 or 2,
+ * so a label's strokes vanish (a vertical one has no horizontal run of 3, a
+ * horizontal one no vertical run), a character's stay, slanted strokes
+ * included (their runs along either axis are longer than they are
+ * thick). */
 static PIX *
-erase_keep(const ocr_page *page)
+thick_ink(PIX *pixs, int t)
 {
-    if (page->kind != OCR_SCAN_GRAY)
+    PIX *across = pixOpenBrick(NULL, pixs, t, 1);
+    PIX *along = pixOpenBrick(NULL, pixs, 1, t);
+    PIX *pixd = NULL;
+
+    if (across != NULL && along != NULL)
+        pixd = pixAnd(NULL, across, along);
+    pixDestroy(&across);
+    pixDestroy(&along);
+    return pixd;
+}
+
+/* What of mask is data lying on the form's ink, to be kept: on a gray
+ * page, what is as dark as data; on a black-and-white page, the thick
+ * strokes (thick_ink) of a character that reaches out of mask, near the
+ * part outside it (ERASE_REACH, ERASE_SIDE). A label
+ * is thin, or, where it is as thick as print (a parenthesis, a divider,
+ * bold type), lies wholly inside mask. NULL on a color page (nothing is
+ * kept) or when out of memory. */
+static PIX *
+erase_keep(const ocr_page *page, PIX *mask)
+{
+    PIX *thick, *seed, *keep;
+
+    if (page->kind == OCR_SCAN_GRAY)
+        return pixThresholdToBinary(page->gray, GRAY_CORE_THRESHOLD);
+    if (page->kind != OCR_SCAN_BW)
         return NULL;
-    return pixThresholdToBinary(page->gray, GRAY_CORE_THRESHOLD);
+    thick = thick_ink(page->data, ERASE_STROKE_MIN);
+    seed = thick != NULL ? pixSubtract(NULL, thick, mask) : NULL;
+    keep = seed != NULL ? pixSeedfillBinaryRestricted(NULL, seed, thick, 8,
+                                                      ERASE_SIDE, ERASE_REACH)
+                        : NULL;
+    pixDestroy(&thick);
+    pixDestroy(&seed);
+    return keep;
 }
 
 cs_status
@@ -603,7 +816,9 @@ ocr_page_erase(ocr_page *page, struct Pix *mask, cs_error *err)
         pixGetDepth(mask) != 1)
         return cs_error_set(err, CS_EINVAL,
                             "ocr_page_erase: mask does not fit the page");
-    keep = erase_keep(page);
+    keep = erase_keep(page, mask);
+    if (keep == NULL && page->kind != OCR_SCAN_COLOR)
+        return cs_error_set(err, CS_ENOMEM, "out of memory erasing mask");
     erase = keep != NULL ? pixSubtract(NULL, mask, keep) : pixClone(mask);
     before = erase != NULL && page->kind != OCR_SCAN_GRAY
                  ? pixCopy(NULL, page->data)

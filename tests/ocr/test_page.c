@@ -731,6 +731,90 @@ test_erase_keeps_stroke_on_divider(void **state)
     assert_int_equal(count_in_rect(s.page->data, 1950, 1950, 100, 100), 0);
 }
 
+/* A thick label wholly inside the mask (a parenthesis, a divider) and a
+ * thin one are erased; a character whose bottom lies in the mask (printed
+ * down onto a label strip) keeps all of its thick strokes, not only those
+ * beside what lay outside the mask. */
+static void
+test_erase_keeps_character_on_label(void **state)
+{
+    cs_error err = CS_ERROR_INIT;
+    BOX *glyph = boxCreate(1000, 1000, 30, 44);
+    BOX *thin = boxCreate(990, 1050, 60, 2);
+    BOX *paren = boxCreate(1060, 1030, 6, 6);
+    BOX *strip = boxCreate(950, 1025, 150, 36);
+
+    (void)state;
+    assert_non_null(glyph);
+    assert_non_null(thin);
+    assert_non_null(paren);
+    assert_non_null(strip);
+    s.pix2 = pixCreate(2550, 3300, 1);
+    assert_non_null(s.pix2);
+    (void)pixSetInRect(s.pix2, glyph);
+    (void)pixSetInRect(s.pix2, thin);
+    (void)pixSetInRect(s.pix2, paren);
+    s.page = prepare(s.pix2, 300, NULL);
+    assert_non_null(s.page);
+    assert_int_equal(count_on(s.page->data), 30 * 44 + 60 * 2 + 6 * 6);
+    s.pix = pixCreateTemplate(s.page->data);
+    assert_non_null(s.pix);
+    (void)pixSetInRect(s.pix, strip);
+    boxDestroy(&glyph);
+    boxDestroy(&thin);
+    boxDestroy(&paren);
+    boxDestroy(&strip);
+    assert_int_equal(ocr_page_erase(s.page, s.pix, &err), CS_OK);
+    assert_int_equal(count_in_rect(s.page->data, 1000, 1000, 30, 44), 30 * 44);
+    assert_int_equal(count_on(s.page->data), 30 * 44);
+}
+
+/* ---- Rules ---------------------------------------------------------- */
+
+/*
+ * A character's bar printed on a thin rule (the bottom bar of an E on its
+ * box's rule) is given back when the rule is removed, and so is a stroke
+ * along a vertical divider (a 1 on the cents cell's rule); the rules
+ * themselves go, and so does a bump of the rule too short to be a bar.
+ */
+static void
+test_rules_keep_data_on_them(void **state)
+{
+    static const struct {
+        int x, y, w, h;
+    } ink[] = {
+        {200, 1500, 2000, 2}, /* horizontal rule, 2 thick */
+        {1000, 1460, 5, 40},  /* the E's stem, down to the rule */
+        {1000, 1499, 24, 4},  /* its bottom bar, over the rule */
+        {1500, 1499, 4, 4},   /* a bump on the rule */
+        {1800, 1000, 2, 300}, /* vertical divider, 2 thick */
+        {1798, 1100, 5, 44},  /* a 1's stem along it */
+    };
+    BOX *b;
+
+    (void)state;
+    s.pix2 = pixCreate(2550, 3300, 1);
+    assert_non_null(s.pix2);
+    for (size_t i = 0; i < sizeof(ink) / sizeof(ink[0]); i++) {
+        b = boxCreate(ink[i].x, ink[i].y, ink[i].w, ink[i].h);
+        assert_non_null(b);
+        (void)pixSetInRect(s.pix2, b);
+        boxDestroy(&b);
+    }
+    s.page = prepare(s.pix2, 300, NULL);
+    assert_non_null(s.page);
+    assert_int_equal(s.page->kind, OCR_SCAN_BW);
+    /* the bar right of the stem, all 4 rows */
+    assert_int_equal(count_in_rect(s.page->data, 1008, 1499, 16, 4), 16 * 4);
+    /* the 1's stem, whole */
+    assert_int_equal(count_in_rect(s.page->data, 1798, 1100, 5, 44), 5 * 44);
+    /* the rules and the bump are gone */
+    assert_int_equal(count_in_rect(s.page->data, 200, 1495, 700, 10), 0);
+    assert_int_equal(count_in_rect(s.page->data, 1100, 1495, 1100, 10), 0);
+    assert_int_equal(count_in_rect(s.page->data, 1795, 1000, 10, 90), 0);
+    assert_int_equal(count_in_rect(s.page->data, 1795, 1150, 10, 150), 0);
+}
+
 /* ---- The engine ----------------------------------------------------- */
 
 /* Box 2 (patient's name): grid line 10, columns 1-28, with a margin for
@@ -913,7 +997,7 @@ test_engine_without_page(void **state)
 #define N_TESTS                                                                \
     (TS_COUNT(skew_cases) + TS_COUNT(kind_cases) + TS_COUNT(data_cases) +      \
      TS_COUNT(scale_cases) + TS_COUNT(blank_cases) + TS_COUNT(photo_cases) +   \
-     14)
+     16)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -943,6 +1027,9 @@ main(void)
     ADD_TEST("erase_gray_keeps_data", test_erase_gray_keeps_data);
     ADD_TEST("erase_keeps_stroke_on_divider",
              test_erase_keeps_stroke_on_divider);
+    ADD_TEST("erase_keeps_character_on_label",
+             test_erase_keeps_character_on_label);
+    ADD_TEST("rules_keep_data_on_them", test_rules_keep_data_on_them);
     ADD_TEST("engine_reads_name", test_engine_reads_name);
     ADD_TEST("engine_choices", test_engine_choices);
     ADD_TEST("engine_whitelist_and_blank", test_engine_whitelist_and_blank);
