@@ -249,7 +249,8 @@ test_locking(void **state)
     assert_non_null(strstr(r.body, "alice"));
     response_free(&r);
     /* bob cannot decide a field of alice's document either */
-    assert_int_equal(http(&r, "POST", "/api/docs/1/pages/1/fields/line1_units",
+    assert_int_equal(http(&r, "POST",
+                          "/api/docs/1/pages/1/fields/line1_diagnosis_pointer",
                           auth("bob"), "{\"action\":\"accept\"}"),
                      0);
     assert_int_equal(r.status, 409);
@@ -277,8 +278,10 @@ typedef struct refusal {
 } refusal;
 
 static const refusal refusals[] = {
-    {"bad json", "POST", "/api/docs/1/pages/1/fields/line1_units", "{not", 400},
-    {"no action", "POST", "/api/docs/1/pages/1/fields/line1_units", "{}", 400},
+    {"bad json", "POST", "/api/docs/1/pages/1/fields/line1_diagnosis_pointer",
+     "{not", 400},
+    {"no action", "POST", "/api/docs/1/pages/1/fields/line1_diagnosis_pointer",
+     "{}", 400},
     {"not flagged", "POST", "/api/docs/1/pages/1/fields/patient_name",
      "{\"action\":\"accept\"}", 404},
     {"no document", "POST", "/api/docs/99/lock", "{}", 404},
@@ -400,12 +403,20 @@ test_correction_to_export(void **state)
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "\"done\":false"));
     response_free(&r);
-    snprintf(path, sizeof(path), "%sline1_units", base);
+    /* the pointer names diagnosis A, left blank: accepted only with an
+     * override */
+    snprintf(path, sizeof(path), "%sline1_diagnosis_pointer", base);
     assert_int_equal(
         http(&r, "POST", path, auth("alice"), "{\"action\":\"accept\"}"), 0);
+    assert_int_equal(r.status, 422);
+    assert_non_null(strstr(r.body, "diagnosis_pointer_unfilled"));
+    response_free(&r);
+    assert_int_equal(http(&r, "POST", path, auth("alice"),
+                          "{\"action\":\"accept\",\"override\":true}"),
+                     0);
     assert_int_equal(r.status, 200);
     response_free(&r);
-    snprintf(path, sizeof(path), "%sline2_units", base);
+    snprintf(path, sizeof(path), "%sline2_diagnosis_pointer", base);
     assert_int_equal(http(&r, "POST", path, auth("alice"),
                           "{\"action\":\"correct\",\"value\":\"x\","
                           "\"override\":true}"),
@@ -420,7 +431,7 @@ test_correction_to_export(void **state)
     snprintf(cmd, sizeof(cmd),
              "sqlite3 %s/journal.sqlite \"SELECT action || ':' || old_value "
              "|| ':' || new_value || ':' || coalesce(rule, '') FROM "
-             "review_audit WHERE field = 'line2_units' OR field = "
+             "review_audit WHERE field = 'line2_diagnosis_pointer' OR field = "
              "'service_facility_npi' ORDER BY id\" > %s/audit.txt && grep -qx "
              "'correct:2072822335:2072822333:' %s/audit.txt && grep -q "
              "'^override:' %s/audit.txt",

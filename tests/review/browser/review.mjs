@@ -1,8 +1,9 @@
 // End-to-end test of `claimscan review` in headless Chromium: a state
 // folder made by `claimscan watch --once` from a sample whose service
 // facility NPI has a bad check digit; a biller opens the queue, fixes the
-// NPI with the keyboard and accepts the other flags; then the journal's
-// audit and the exported record must hold the correction.
+// NPI with the keyboard and overrides the other flags (two diagnosis pointers
+// at a blank diagnosis); then the journal's audit and the exported record
+// must hold the correction.
 //
 // node review.mjs --claimscan BUILD/claimscan --fixture PNG
 //                 [--chromium /usr/bin/chromium] [--screenshot OUT.png]
@@ -106,11 +107,16 @@ try {
   await page.keyboard.type(GOOD_NPI);
   await page.keyboard.press("Enter");
   await page.waitForSelector("#fields li[data-field=service_facility_npi].done");
-  // Focus moved on: Enter accepts the two remaining flags.
-  await page.waitForFunction(() => document.activeElement.name === "line1_units");
-  await page.keyboard.press("Enter");
-  await page.waitForFunction(() => document.activeElement.name === "line2_units");
-  await page.keyboard.press("Enter");
+  // Focus moved on to the two pointers at blank diagnosis A: Enter is
+  // refused with the rule, Ctrl+Enter overrides.
+  for (const name of ["line1_diagnosis_pointer", "line2_diagnosis_pointer"]) {
+    await page.waitForFunction((n) => document.activeElement.name === n, name);
+    await page.keyboard.press("Enter");
+    await page.waitForFunction((n) => /still fails/.test(
+      document.querySelector(`#fields li[data-field=${n}] .msg`).textContent), name);
+    await page.keyboard.press("Control+Enter");
+    await page.waitForSelector(`#fields li[data-field=${name}].done`);
+  }
   // Done: back to the queue, now empty.
   await page.waitForSelector("#queue-empty:not([hidden])");
 
@@ -119,8 +125,9 @@ try {
     " FROM review_audit ORDER BY id"]).toString();
   check(audit.includes(`service_facility_npi|correct|${BAD_NPI}|${GOOD_NPI}|dana`),
         "the audit holds the correction");
-  check(audit.includes("line1_units|accept|") && audit.includes("line2_units|accept|"),
-        "the audit holds the accepts");
+  check(audit.includes("line1_diagnosis_pointer|override|") &&
+        audit.includes("line2_diagnosis_pointer|override|"),
+        "the audit holds the overrides");
   const exported = execFileSync(claimscan, ["export", "--state", state,
                                             "--format", "jsonl"]).toString();
   const rec = JSON.parse(exported.trim().split("\n")[0]);
