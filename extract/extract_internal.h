@@ -54,7 +54,8 @@ typedef enum {
     EXTRACT_CHECK_SUM = 0,    /* total equals the sum of the parts */
     EXTRACT_CHECK_DATE_ORDER, /* field (from) not after field2 (to) */
     EXTRACT_CHECK_POINTER,    /* letters name filled targets (A = first) */
-    EXTRACT_CHECK_REQUIRES    /* field in values requires field2 filled */
+    EXTRACT_CHECK_REQUIRES    /* field filled (with one of values, when
+                                 values are given) requires field2 filled */
 } extract_check_type;
 
 typedef struct extract_check_def {
@@ -65,6 +66,7 @@ typedef struct extract_check_def {
     size_t parts[EXTRACT_MAX_PARTS]; /* sum parts, pointer targets */
     size_t nvalues;
     char values[4][16];
+    char reason[32]; /* requires: the reason field2 is flagged with */
 } extract_check_def;
 
 struct extract_template {

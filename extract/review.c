@@ -202,10 +202,12 @@ run_checks(extract_result *res, const struct tm *today)
             check_pointer(res, c);
             break;
         case EXTRACT_CHECK_REQUIRES:
-            for (size_t v = 0; v < c->nvalues; v++)
-                if (strcmp(a->value, c->values[v]) == 0 &&
-                    b->value[0] == '\0') {
-                    extract__field_flag(b, "original_ref_missing");
+            if (a->value[0] == '\0' || b->value[0] != '\0')
+                break;
+            for (size_t v = 0; v <= c->nvalues; v++)
+                if (c->nvalues == 0 ||
+                    (v < c->nvalues && strcmp(a->value, c->values[v]) == 0)) {
+                    extract__field_flag(b, c->reason);
                     break;
                 }
             break;

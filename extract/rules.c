@@ -396,6 +396,8 @@ static const reason_entry other_reasons[] = {
     {"diagnosis_pointer_unfilled",
      "the diagnosis pointer names an empty diagnosis"},
     {"service_dates_order", "service 'from' date is after 'to'"},
+    {"diagnosis_pointer_missing",
+     "a service line with a procedure names no diagnosis (24E)"},
     {"original_ref_missing", "a replacement or void claim (resubmission "
                              "code 7 or 8) has no original reference "
                              "number"},

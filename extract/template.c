@@ -460,6 +460,7 @@ parse_check(parser *p, const json_t *c, int n, int count)
     } else if (strcmp(type, "requires") == 0) {
         size_t i;
         json_t *v;
+        const json_t *reason;
         d->type = EXTRACT_CHECK_REQUIRES;
         rc = check_ref(p, &d->field, c, "field", n);
         if (rc == CS_OK)
@@ -472,6 +473,16 @@ parse_check(parser *p, const json_t *c, int n, int count)
                     0)
                 rc = rc != CS_OK ? rc : bad(p, "bad \"values\"");
         }
+        /* The reason the missing field is flagged with: one the review
+         * station can explain. */
+        reason = json_object_get(c, "reason");
+        if (rc == CS_OK && reason == NULL)
+            (void)snprintf(d->reason, sizeof(d->reason), "%s",
+                           "original_ref_missing");
+        else if (rc == CS_OK &&
+                 (copy_string(d->reason, sizeof(d->reason), reason) != 0 ||
+                  strcmp(extract__reason_text(d->reason), d->reason) == 0))
+            rc = bad(p, "\"reason\" is not a known reason");
     } else {
         rc = bad(p, "unknown check type");
     }

@@ -366,6 +366,7 @@ static const struct reason_case reason_cases[] = {
     REASON("check_ambiguous"),
     REASON("total_mismatch"),
     REASON("diagnosis_pointer_unfilled"),
+    REASON("diagnosis_pointer_missing"),
     REASON("service_dates_order"),
     REASON("original_ref_missing"),
     REASON("form_unknown"),

@@ -340,8 +340,8 @@ static const struct tpl_case tpl_cases[] = {
     {"valid_field_words",
      T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS_WITH(
          ",\n{\"id\": \"sign\", \"kind\": \"text\", \"at\": [29, 7, 17], "
-         "\"words\": [\"SIGNATURE ON FILE\", \"SOF\"]}") T_REPEAT T_CHECKS
-         T_TAIL,
+         "\"words\": [\"SIGNATURE ON FILE\", \"SOF\"]}")
+         T_REPEAT T_CHECKS T_TAIL,
      CS_OK, NULL, NULL, 6},
     {"field_words_not_strings",
      T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS_WITH(
@@ -448,6 +448,17 @@ static const struct tpl_case tpl_cases[] = {
      T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS T_REPEAT
      "\"checks\": {\"check\": \"sum\"}\n" T_TAIL,
      CS_EINVAL, "\"checks\"", "checks", 0},
+    {"check_requires_with_reason",
+     T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS T_REPEAT T_CHECKS_WITH(
+         "{\"check\": \"requires\", \"field\": \"name\", "
+         "\"requires\": \"total\", \"reason\": \"diagnosis_pointer_missing\"}")
+         T_TAIL,
+     CS_OK, NULL, NULL, 5},
+    {"check_requires_unknown_reason",
+     T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS T_REPEAT T_CHECKS_WITH(
+         "{\"check\": \"requires\", \"field\": \"name\", "
+         "\"requires\": \"total\", \"reason\": \"no_such_reason\"}") T_TAIL,
+     CS_EINVAL, "\"reason\"", "checks", 0},
 };
 
 static void

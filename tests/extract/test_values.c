@@ -102,7 +102,8 @@ test_unknown_field(void **state)
     assert_non_null(strstr(err.message, "no_such_field"));
 }
 
-/* A page's values: two lines of 100.00 and a total given by the test. */
+/* A page's values: two lines of 100.00, line 1 with a procedure and the
+ * pointer given by the test, and a total given by the test. */
 static void
 cross_check(const char **reasons, const char *total, const char *pointer)
 {
@@ -123,6 +124,8 @@ cross_check(const char **reasons, const char *total, const char *pointer)
             values[i] = "E11.9";
         else if (strcmp(id, "line1_diagnosis_pointer") == 0)
             values[i] = pointer;
+        else if (strcmp(id, "line1_procedure") == 0)
+            values[i] = "99213";
     }
     assert_int_equal(
         extract_values_cross_check(reasons, tpl, values, &today, &err), CS_OK);
@@ -154,6 +157,11 @@ test_cross_checks(void **state)
     assert_string_equal(reason_of(reasons, "line2_charges"), "total_mismatch");
     assert_string_equal(reason_of(reasons, "line1_diagnosis_pointer"),
                         "diagnosis_pointer_unfilled");
+    /* a line with a procedure and no pointer; line 2 has neither */
+    cross_check(reasons, "200.00", "");
+    assert_string_equal(reason_of(reasons, "line1_diagnosis_pointer"),
+                        "diagnosis_pointer_missing");
+    assert_null(reason_of(reasons, "line2_diagnosis_pointer"));
     free(reasons);
 }
 
