@@ -607,6 +607,36 @@ agree_copies(ocr_text *t, const placement *pl)
         t->mean_confidence /= (float)n;
 }
 
+/* Reads field f on the montage scaled by scale (1: the montage itself),
+ * the current page of eng; symbol boxes come back in montage pixels.
+ * Tesseract's line mode often returns nothing for a character alone: its
+ * single-character mode reads it then. A short field's copies are
+ * compared (agree_copies). */
+static cs_status
+read_field(ocr_text *t, const reader *rd, int f, const placement *pl,
+           ocr_engine *eng, double scale, cs_error *err)
+{
+    const char *charset = rd->tpl->fields[f].charset;
+    ocr_rect r = {(int)floor(pl->rect.x * scale),
+                  (int)floor(pl->rect.y * scale), (int)ceil(pl->rect.w * scale),
+                  (int)ceil(pl->rect.h * scale)};
+    cs_status rc;
+
+    rc = ocr_engine_read(t, eng, r, OCR_LAYOUT_LINE, charset, err);
+    if (rc == CS_OK && t->nsymbols == 0)
+        rc = ocr_engine_read(t, eng, r, OCR_LAYOUT_CHAR, charset, err);
+    if (rc != CS_OK)
+        return rc;
+    for (size_t k = 0; scale != 1.0 && k < t->nsymbols; k++) {
+        ocr_rect *b = &t->symbols[k].box;
+        *b = (ocr_rect){(int)lround(b->x / scale), (int)lround(b->y / scale),
+                        (int)lround(b->w / scale), (int)lround(b->h / scale)};
+    }
+    if (pl->copies > 1)
+        agree_copies(t, pl);
+    return CS_OK;
+}
+
 static cs_status
 read_text(reader *rd, extract_field *out, int f, const placement *pl,
           const ocr_page *page, ocr_engine *eng, cs_error *err)
@@ -632,19 +662,9 @@ read_text(reader *rd, extract_field *out, int f, const placement *pl,
         rc = cs_error_set(err, CS_ENOMEM, "out of memory");
         goto cleanup;
     }
-    rc = ocr_engine_read(t, eng, pl->rect, OCR_LAYOUT_LINE, def->charset, err);
+    rc = read_field(t, rd, f, pl, eng, 1.0, err);
     if (rc != CS_OK)
         goto cleanup;
-    /* Tesseract's line mode often returns nothing for a character alone;
-     * its single-character mode reads it. */
-    if (t->nsymbols == 0) {
-        rc = ocr_engine_read(t, eng, pl->rect, OCR_LAYOUT_CHAR, def->charset,
-                             err);
-        if (rc != CS_OK)
-            goto cleanup;
-    }
-    if (pl->copies > 1)
-        agree_copies(t, pl);
     out->ink_mismatch = ink_mismatch(rd, f, pl, t) + t->disagree;
     if (out->ink_mismatch > 0 && pl->copies == 1) {
         rc = read_words(t2, rd, f, pl, eng, def->charset, err);
@@ -791,33 +811,6 @@ pointer_filled(char *out, const reader *rd, const placement *pl, size_t f)
         return out;
     }
     return NULL;
-}
-
-/* Reads field f on the montage scaled by scale, the current page of eng;
- * symbol boxes come back in montage pixels. */
-static cs_status
-read_scaled(ocr_text *t, const reader *rd, int f, const placement *pl,
-            ocr_engine *eng, double scale, cs_error *err)
-{
-    const char *charset = rd->tpl->fields[f].charset;
-    ocr_rect r = {(int)floor(pl->rect.x * scale),
-                  (int)floor(pl->rect.y * scale), (int)ceil(pl->rect.w * scale),
-                  (int)ceil(pl->rect.h * scale)};
-    cs_status rc;
-
-    rc = ocr_engine_read(t, eng, r, OCR_LAYOUT_LINE, charset, err);
-    if (rc == CS_OK && t->nsymbols == 0)
-        rc = ocr_engine_read(t, eng, r, OCR_LAYOUT_CHAR, charset, err);
-    if (rc != CS_OK)
-        return rc;
-    for (size_t k = 0; k < t->nsymbols; k++) {
-        ocr_rect *b = &t->symbols[k].box;
-        *b = (ocr_rect){(int)lround(b->x / scale), (int)lround(b->y / scale),
-                        (int)lround(b->w / scale), (int)lround(b->h / scale)};
-    }
-    if (pl->copies > 1)
-        agree_copies(t, pl);
-    return CS_OK;
 }
 
 /* 1 when charset holds digits and nothing but digits, blanks, '-', '.'. */
@@ -1028,7 +1021,7 @@ reread_poor(reader *rd, extract_result *res, const placement *pl, PIX *montage,
             char text[EXTRACT_VALUE_MAX];
             if (!pl[f].placed)
                 continue;
-            rc = read_scaled(t, rd, (int)f, &pl[f], eng, sc, err);
+            rc = read_field(t, rd, (int)f, &pl[f], eng, sc, err);
             if (rc != CS_OK)
                 break;
             if (digits_only(def->charset))
