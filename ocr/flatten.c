@@ -34,7 +34,7 @@
  * it by at least this many gray levels (median along the side). */
 #define SIDE_CONTRAST 15
 
-#define LETTER_ASPECT (11.0 / 8.5)
+#define LETTER_ASPECT (OCR__LETTER_H_IN / OCR__LETTER_W_IN)
 
 enum { SIDE_TOP, SIDE_RIGHT, SIDE_BOTTOM, SIDE_LEFT };
 
@@ -363,7 +363,8 @@ ocr__quad_flatten(PIX **out, PIX *pixs, const ocr__quad *q, int dpi,
     PTA *ptas = NULL, *ptad = NULL;
     PIX *canvas = NULL, *pixw = NULL;
     BOX *box = NULL;
-    int w, h, dw = (int)lround(8.5 * dpi), dh = (int)lround(11.0 * dpi), i;
+    int w, h, dw = (int)lround(OCR__LETTER_W_IN * dpi),
+              dh = (int)lround(OCR__LETTER_H_IN * dpi), i;
     cs_status rc = CS_OK;
 
     *out = NULL;

@@ -9,6 +9,11 @@
 
 struct Pix;
 
+/* A US letter page, inches: what a flattened photo becomes, and what a
+ * scanner's image of a sheet measures. */
+#define OCR__LETTER_W_IN 8.5
+#define OCR__LETTER_H_IN 11.0
+
 /* A sheet of paper found in a photo: its corners in source pixels,
  * clockwise from top-left. */
 typedef struct ocr__quad {

@@ -617,7 +617,8 @@ fills_letter(const intake_page *in)
     double win = (double)pixGetWidth(in->pix) / in->xres;
     double hin = (double)pixGetHeight(in->pix) / in->yres;
 
-    return fabs(win / 8.5 - 1.0) <= 0.02 && fabs(hin / 11.0 - 1.0) <= 0.02;
+    return fabs(win / OCR__LETTER_W_IN - 1.0) <= 0.02 &&
+           fabs(hin / OCR__LETTER_H_IN - 1.0) <= 0.02;
 }
 
 /* A photographed sheet (seen at an angle, or with no trustworthy
@@ -644,7 +645,7 @@ page_flatten(ocr_page *page, PIX **flat_out, const intake_page *in,
     if (rc != CS_OK)
         return rc;
     page->scale_x = page->scale_y = 1.0;
-    page->source_dpi = ocr__quad_width(&q) / 8.5;
+    page->source_dpi = ocr__quad_width(&q) / OCR__LETTER_W_IN;
     page->flattened = 1;
     return CS_OK;
 }
