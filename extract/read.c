@@ -1060,7 +1060,11 @@ reread_poor(reader *rd, extract_result *res, const placement *pl, PIX *montage,
         fl->min_confidence = r->min_confidence;
     }
 cleanup:
-    (void)ocr_engine_set_choices(eng, 0, NULL); /* the next page's first read */
+    /* The next page reads without choices, on a fresh model. */
+    if (rc == CS_OK)
+        rc = ocr_engine_set_choices(eng, 0, err);
+    else
+        (void)ocr_engine_set_choices(eng, 0, NULL);
     pixDestroy(&scaled);
     pixDestroy(&gray);
     free(lat);

@@ -229,6 +229,21 @@ ocr_engine_read(ocr_text *out, ocr_engine *eng, ocr_rect rect,
     if ((unsigned)layout > OCR_LAYOUT_CHAR)
         return cs_error_set(err, CS_EINVAL, "ocr_engine_read: bad layout");
     memset(out, 0, offsetof(ocr_text, symbols));
+    /* Tesseract does not clip the rectangle to the page: past an edge it
+     * reads whatever memory lies beyond the image, and the reading then
+     * depends on what ran before. */
+    if (rect.x < 0) {
+        rect.w += rect.x;
+        rect.x = 0;
+    }
+    if (rect.y < 0) {
+        rect.h += rect.y;
+        rect.y = 0;
+    }
+    if (rect.x + rect.w > (int)pixGetWidth(eng->page))
+        rect.w = (int)pixGetWidth(eng->page) - rect.x;
+    if (rect.y + rect.h > (int)pixGetHeight(eng->page))
+        rect.h = (int)pixGetHeight(eng->page) - rect.y;
     if (rect.w <= 0 || rect.h <= 0)
         return CS_OK;
     TessBaseAPISetPageSegMode(eng->api, modes[layout]);

@@ -935,6 +935,51 @@ test_engine_whitelist_and_blank(void **state)
     assert_int_equal(s.text->nsymbols, 0);
 }
 
+/* A rectangle reaching past the page's edges reads what lies inside
+ * the page: Tesseract itself would read the memory beyond the image, and
+ * the reading would change with whatever ran before. One wholly outside
+ * reads as nothing. */
+static void
+test_engine_rect_past_edges(void **state)
+{
+    ocr_rect r = {NAME_X - 20, NAME_Y - 12, NAME_W + 20, NAME_H + 12};
+    cs_error err = CS_ERROR_INIT;
+    BOX *box;
+    int w, h;
+
+    (void)state;
+    s.page = prepare(fx.pix[SRC_COLOR], 300, NULL);
+    s.text = calloc(1, sizeof(*s.text));
+    assert_non_null(s.page);
+    assert_non_null(s.text);
+    /* The name field alone, its text touching the right and bottom
+     * edges' margins. */
+    box = boxCreate(r.x, r.y, r.w, r.h);
+    s.pix = pixClipRectangle(s.page->data, box, NULL);
+    boxDestroy(&box);
+    assert_non_null(s.pix);
+    w = (int)pixGetWidth(s.pix);
+    h = (int)pixGetHeight(s.pix);
+    assert_int_equal(ocr_engine_set_page(fx.eng, s.pix, &err), CS_OK);
+    r = (ocr_rect){-40, -30, w + 120, h + 90};
+    assert_int_equal(
+        ocr_engine_read(s.text, fx.eng, r, OCR_LAYOUT_LINE, NULL, &err), CS_OK);
+    assert_string_equal(s.text->text, fx.patient_name);
+    for (size_t i = 0; i < s.text->nsymbols; i++) {
+        const ocr_rect *b = &s.text->symbols[i].box;
+        assert_true(b->x >= 0 && b->x + b->w <= w);
+        assert_true(b->y >= 0 && b->y + b->h <= h);
+    }
+    r = (ocr_rect){w + 10, 0, 200, h};
+    assert_int_equal(
+        ocr_engine_read(s.text, fx.eng, r, OCR_LAYOUT_LINE, NULL, &err), CS_OK);
+    assert_int_equal(s.text->nsymbols, 0);
+    r = (ocr_rect){0, -h - 50, w, h};
+    assert_int_equal(
+        ocr_engine_read(s.text, fx.eng, r, OCR_LAYOUT_LINE, NULL, &err), CS_OK);
+    assert_int_equal(s.text->nsymbols, 0);
+}
+
 struct blank_case {
     const char *name;
     ocr_layout layout;
@@ -997,7 +1042,7 @@ test_engine_without_page(void **state)
 #define N_TESTS                                                                \
     (TS_COUNT(skew_cases) + TS_COUNT(kind_cases) + TS_COUNT(data_cases) +      \
      TS_COUNT(scale_cases) + TS_COUNT(blank_cases) + TS_COUNT(photo_cases) +   \
-     16)
+     17)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -1033,6 +1078,7 @@ main(void)
     ADD_TEST("engine_reads_name", test_engine_reads_name);
     ADD_TEST("engine_choices", test_engine_choices);
     ADD_TEST("engine_whitelist_and_blank", test_engine_whitelist_and_blank);
+    ADD_TEST("engine_rect_past_edges", test_engine_rect_past_edges);
     ADD_ROWS(blank_cases, test_blank_case);
     ADD_TEST("engine_without_page", test_engine_without_page);
     if (n != N_TESTS)
