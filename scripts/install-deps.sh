@@ -9,7 +9,7 @@ libpng-dev libtiff-dev libjpeg-dev libjansson-dev libssl-dev
 libsqlite3-dev libmicrohttpd-dev libcmocka-dev
 python3 python3-pil python3-numpy
 fonts-liberation fonts-dejavu-core fonts-dkg-handwriting fonts-breip
-chromium clang libclang-rt-14-dev time bc"
+chromium clang libclang-rt-14-dev time bc valgrind"
 # Node.js for the review station's browser test, from Debian when the
 # machine has none of its own.
 command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
