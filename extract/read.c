@@ -823,14 +823,17 @@ digits_only(const char *charset)
 
 /* What a character-sized piece of ink that OCR left unread looks like:
  * a plain upright stroke is a 1, a ring around one wide hole a 0, a
- * flat dash a '-'; 0 when it is none of these. */
+ * flat dash a '-'; 0 when it is none of these. A small thick ring (a 0
+ * written at letter height) counts when its hole sits in its middle: the
+ * loop of a 6 or a 9 lies low or high. */
 static char
 ink_shape(const reader *rd, const comp *g, const PIX *pixg, int dash)
 {
     double pitch = rd->tpl->pitch_x * rd->xf.ax;
     PIX *holes;
-    l_int32 area = 0, n = 0;
+    l_int32 area = 0, n = 0, hx = 0, hy = 0, hw = 0, hh = 0;
     BOXA *boxa;
+    int centered;
 
     if (!g->big)
         return dash && g->w >= 2 * g->h && g->w <= 1.5 * pitch ? '-' : 0;
@@ -840,37 +843,31 @@ ink_shape(const reader *rd, const comp *g, const PIX *pixg, int dash)
     (void)pixCountPixels(holes, &area, NULL);
     boxa = pixConnComp(holes, NULL, 4);
     n = boxa != NULL ? boxaGetCount(boxa) : 0;
+    if (n == 1)
+        (void)boxaGetBoxGeometry(boxa, 0, &hx, &hy, &hw, &hh);
     boxaDestroy(&boxa);
     pixDestroy(&holes);
     if (n == 0 && 3 * g->w <= g->h &&
         g->h >= 0.45 * rd->tpl->pitch_y * rd->xf.ay)
         return '1';
-    if (n == 1 && 4 * area >= g->w * g->h && 2 * g->w >= g->h &&
-        g->w <= 1.5 * g->h)
+    if (n != 1 || 2 * g->w < g->h || g->w > 1.5 * g->h)
+        return 0;
+    centered = fabs(hx + hw / 2.0 - g->w / 2.0) <= 0.15 * g->w &&
+               fabs(hy + hh / 2.0 - g->h / 2.0) <= 0.15 * g->h;
+    if (4 * area >= g->w * g->h || (8 * area >= g->w * g->h && centered))
         return '0';
     return 0;
 }
 
-/*
- * Rebuilds the reading t of digit field f character by character: the
- * field's ink is cut into characters (components that overlap along the
- * line are one), each gets the symbols OCR placed on it, and one that got
- * none is read by its shape (ink_shape). Tesseract's line model, trained
- * on print, often drops a handwritten 1 or 0 altogether. Sets out to the
- * rebuilt reading (no blanks: digit fields are read without them), each
- * symbol with its choices.
- */
-static void
-digits_rebuild(extract_lattice *out, const reader *rd, int f,
-               const placement *pl, const ocr_text *t)
+/* Cuts field f's ink into characters, left to right, into g (at most
+ * max): components that overlap along the line are one character.
+ * Returns how many. */
+static size_t
+cut_chars(comp *g, size_t max, const reader *rd, int f)
 {
-    int dash = strchr(rd->tpl->fields[f].charset, '-') != NULL;
-    comp g[OCR_MAX_SYMBOLS];
     size_t ng = 0;
 
-    out->n = 0;
-    /* The characters, left to right (insertion by x). */
-    for (size_t i = 0; i < rd->ncomps && ng < OCR_MAX_SYMBOLS; i++) {
+    for (size_t i = 0; i < rd->ncomps && ng < max; i++) {
         const comp *c = &rd->comps[i];
         size_t k;
         if (c->field != f)
@@ -900,9 +897,66 @@ digits_rebuild(extract_lattice *out, const reader *rd, int f,
         g[k] = *c;
         ng++;
     }
+    return ng;
+}
+
+/* Reads character k of g (ng characters, page pixels) alone, in
+ * single-character mode on the current page of eng (the montage scaled
+ * by scale), into t; its rectangle stops halfway to its neighbors. */
+static cs_status
+read_char(ocr_text *t, const reader *rd, int f, const placement *pl,
+          const comp *g, size_t ng, size_t k, ocr_engine *eng, double scale,
+          cs_error *err)
+{
+    int pad = g[k].h / 2 > 8 ? g[k].h / 2 : 8;
+    int x0 = g[k].x - pad, x1 = g[k].x + g[k].w + pad;
+    ocr_rect r;
+
+    if (k > 0 && x0 < (g[k - 1].x + g[k - 1].w + g[k].x) / 2)
+        x0 = (g[k - 1].x + g[k - 1].w + g[k].x) / 2;
+    if (k + 1 < ng && x1 > (g[k].x + g[k].w + g[k + 1].x) / 2)
+        x1 = (g[k].x + g[k].w + g[k + 1].x) / 2;
+    x0 += pl->ox;
+    x1 += pl->ox;
+    r = (ocr_rect){
+        (int)floor(x0 * scale), (int)floor((g[k].y + pl->oy - pad) * scale),
+        (int)ceil((x1 - x0) * scale), (int)ceil((g[k].h + 2 * pad) * scale)};
+    return ocr_engine_read(t, eng, r, OCR_LAYOUT_CHAR,
+                           rd->tpl->fields[f].charset, err);
+}
+
+/*
+ * Rebuilds the reading t of field f character by character: the field's
+ * ink is cut into characters (cut_chars), each gets the symbols OCR
+ * placed on it, and one that got none is read by its shape (ink_shape,
+ * digit fields), else alone in single-character mode (read_char, with
+ * one, the scratch). Tesseract's line model, trained on print, often
+ * drops a handwritten character altogether. Sets out to the rebuilt
+ * reading, each symbol with its choices; blanks are kept where OCR began
+ * a word, except in digit fields, which are read without them.
+ */
+static cs_status
+chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
+              const placement *pl, const ocr_text *t, ocr_engine *eng,
+              double scale, cs_error *err)
+{
+    const char *charset = rd->tpl->fields[f].charset;
+    int digits = digits_only(charset);
+    int dash = strchr(charset, '-') != NULL;
+    comp g[OCR_MAX_SYMBOLS];
+    size_t ng = cut_chars(g, OCR_MAX_SYMBOLS, rd, f), nsym = 0, missing;
+
+    /* Characters OCR dropped: as many as the ink has more characters
+     * than OCR read symbols. With none missing, a character without a
+     * symbol only lost its symbol to a neighbor's box. */
+    for (size_t s = 0; s < t->nsymbols; s++)
+        nsym += t->symbols[s].utf8[0] != ' ';
+    missing = ng > nsym ? ng - nsym : 0;
+    out->n = 0;
     for (size_t k = 0; k < ng; k++) {
         int x0 = g[k].x + pl->ox, x1 = x0 + g[k].w;
         size_t before = out->n;
+        char ch = 0;
         for (size_t s = 0; s < t->nsymbols; s++) {
             const ocr_symbol *sym = &t->symbols[s];
             int cx = sym->box.x + sym->box.w / 2;
@@ -911,21 +965,34 @@ digits_rebuild(extract_lattice *out, const reader *rd, int f,
             int next = k + 1 < ng ? g[k + 1].x + pl->ox : 1 << 30;
             int prev = k > 0 ? g[k - 1].x + g[k - 1].w + pl->ox : -(1 << 30);
             if (cx < (k > 0 ? (prev + x0) / 2 : -(1 << 30)) ||
-                cx >= (k + 1 < ng ? (x1 + next) / 2 : 1 << 30))
+                cx >= (k + 1 < ng ? (x1 + next) / 2 : 1 << 30) ||
+                sym->utf8[0] == ' ')
                 continue;
-            if (sym->utf8[0] != ' ')
-                extract__lattice_add_symbol(out, sym);
+            if (!digits && sym->word_start && out->n > 0)
+                extract__lattice_add_char(out, ' ');
+            extract__lattice_add_symbol(out, sym);
         }
-        if (out->n == before) {
+        if (out->n > before || !g[k].big || missing == 0)
+            continue;
+        missing--;
+        if (digits) {
             PIX *pix = g[k].index >= 0
                            ? pixaGetPix(rd->pixa, g[k].index, L_CLONE)
                            : NULL;
-            char ch = pix != NULL ? ink_shape(rd, &g[k], pix, dash) : 0;
+            ch = pix != NULL ? ink_shape(rd, &g[k], pix, dash) : 0;
             pixDestroy(&pix);
-            if (ch != 0)
-                extract__lattice_add_char(out, ch);
         }
+        if (ch != 0) {
+            extract__lattice_add_char(out, ch);
+            continue;
+        }
+        cs_status rc = read_char(one, rd, f, pl, g, ng, k, eng, scale, err);
+        if (rc != CS_OK)
+            return rc;
+        if (one->nsymbols == 1 && one->symbols[0].utf8[0] != ' ')
+            extract__lattice_add_symbol(out, &one->symbols[0]);
     }
+    return CS_OK;
 }
 
 /* Readings, as read, that agree on a value that fails the field's rules:
@@ -981,13 +1048,13 @@ reread_poor(reader *rd, extract_result *res, const placement *pl, PIX *montage,
 {
     size_t nf = res->nfields;
     reading *rs = calloc(nf * MAX_READINGS, sizeof(*rs));
-    ocr_text *t = malloc(sizeof(*t));
+    ocr_text *t = malloc(sizeof(*t)), *one = malloc(sizeof(*one));
     extract_lattice *lat = malloc(sizeof(*lat));
     PIX *gray = pixConvert1To8(NULL, montage, 255, 0), *scaled = NULL;
     char filled[EXTRACT_MAX_PARTS + 1];
     cs_status rc = CS_OK;
 
-    if (rs == NULL || t == NULL || lat == NULL || gray == NULL) {
+    if (rs == NULL || t == NULL || one == NULL || lat == NULL || gray == NULL) {
         rc = cs_error_set(err, CS_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -1024,10 +1091,9 @@ reread_poor(reader *rd, extract_result *res, const placement *pl, PIX *montage,
             rc = read_field(t, rd, (int)f, &pl[f], eng, sc, err);
             if (rc != CS_OK)
                 break;
-            if (digits_only(def->charset))
-                digits_rebuild(lat, rd, (int)f, &pl[f], t);
-            else
-                extract__lattice_from_text(lat, t);
+            rc = chars_rebuild(lat, one, rd, (int)f, &pl[f], t, eng, sc, err);
+            if (rc != CS_OK)
+                break;
             extract__lattice_text(text, sizeof(text), lat);
             reading_judge(r, def, text, pointer_filled(filled, rd, pl, f));
             r->mismatch = ink_mismatch(rd, (int)f, &pl[f], t) + t->disagree;
@@ -1068,6 +1134,7 @@ cleanup:
     pixDestroy(&scaled);
     pixDestroy(&gray);
     free(lat);
+    free(one);
     free(t);
     free(rs);
     return rc;
