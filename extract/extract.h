@@ -127,6 +127,9 @@ typedef struct extract_field {
     int ink_mismatch;      /* ink components OCR left unread, or read as
                               more characters than they can hold */
     int on_rule;           /* the field's ink crosses a removed form rule */
+    int reread;            /* the value comes from reading it again (its
+                              first reading failed its rules or was
+                              doubted) */
     double check_best;     /* check boxes: ink share of the marked box */
     double check_second;   /* and of the next darkest */
 } extract_field;

@@ -125,6 +125,8 @@ review_text(extract_field *f, const extract_field_def *def,
         extract__field_flag(f, "text_length_mismatch");
     if (f->on_rule)
         extract__field_flag(f, "touches_form_line");
+    if (f->reread)
+        extract__field_flag(f, "reread");
     if (lookalike_among_digits(f->value, def->charset))
         extract__field_flag(f, "lookalike");
 }

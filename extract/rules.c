@@ -412,6 +412,8 @@ static const reason_entry other_reasons[] = {
                  "format"},
     {"lookalike", "a letter O or I stands among digits: it may be a zero "
                   "or a one"},
+    {"reread", "the first reading failed the field's checks; this value "
+               "is from reading it again: compare it with the scan"},
     {"touches_form_line", "the printed text sits on a line of the form, "
                           "which was taken out before reading"},
     {"scan_quality", "the scan is too poor (fax, photo or hand-filled) "
