@@ -126,6 +126,12 @@ void extract__lattice_add_symbol(extract_lattice *l, const ocr_symbol *sym);
  * character read by its shape). */
 void extract__lattice_add_char(extract_lattice *l, char ch);
 
+/* Gives every position of l read as a character with a look-alike in
+ * charset (O and 0, I and 1, S and 5, B and 8 ...) that look-alike as one
+ * more choice, when OCR did not consider it, at a fixed cost below what
+ * was read. */
+void extract__lattice_add_lookalikes(extract_lattice *l, const char *charset);
+
 /* Sets l to the reading t (words joined by single blanks, as t->text). */
 void extract__lattice_from_text(extract_lattice *l, const ocr_text *t);
 
@@ -212,6 +218,15 @@ extract_norm_status extract__normalize(char *out, size_t out_size,
  */
 const char *extract__rule_check(const char *rule, const char *value,
                                 const struct tm *today);
+
+/*
+ * Where a value fails rule only by look-alike characters its format leaves
+ * no doubt about (a procedure code's letter O among the digits after its
+ * first character), puts the characters they look like in value (a
+ * normalized value of at most EXTRACT_VALUE_MAX bytes) and returns 1;
+ * else leaves value as it is and returns 0.
+ */
+int extract__rule_repair(const char *rule, char *value, const struct tm *today);
 
 /* 1 when rule names a rule extract__rule_check knows, else 0. */
 int extract__rule_known(const char *rule);

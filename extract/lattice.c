@@ -18,6 +18,10 @@
  * chance one time in ten, so a search allowed everything would always
  * "find" a value. */
 #define LATTICE_MAX_COST 95.0
+/* What putting a character's look-alike in its place costs, in points of
+ * confidence, when OCR did not consider it: a change it takes when the
+ * field's format needs it and nothing cheaper passes. */
+#define LOOKALIKE_COST 40.0f
 #define LATTICE_MAX_TRIES 4000
 
 /* The confidence of ch among slot's choices; -1 when absent. */
@@ -75,6 +79,46 @@ extract__lattice_from_text(extract_lattice *l, const ocr_text *t)
         if (t->symbols[k].word_start && k > 0)
             extract__lattice_add_char(l, ' ');
         extract__lattice_add_symbol(l, &t->symbols[k]);
+    }
+}
+
+/* Characters print and scans confuse, in pairs. */
+static const char *const lookalike_pairs[] = {"O0", "D0", "Q0", "I1", "L1",
+                                              "S5", "B8", "Z2", "G6"};
+
+void
+extract__lattice_add_lookalikes(extract_lattice *l, const char *charset)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        extract_slot *s = &l->s[i];
+        char read = s->c[0].utf8[0];
+        if (read == '\0' || s->c[0].utf8[1] != '\0')
+            continue;
+        for (size_t p = 0;
+             p < sizeof(lookalike_pairs) / sizeof(*lookalike_pairs); p++) {
+            const char *pair = lookalike_pairs[p];
+            char other = read == pair[0]   ? pair[1]
+                         : read == pair[1] ? pair[0]
+                                           : '\0';
+            float conf = s->c[0].confidence - LOOKALIKE_COST;
+            size_t k;
+            if (other == '\0' || strchr(charset, other) == NULL)
+                continue;
+            for (k = 1; k < s->n; k++)
+                if (s->c[k].utf8[0] == other && s->c[k].utf8[1] == '\0')
+                    break;
+            if (k < s->n)
+                continue; /* OCR considered it already */
+            if (s->n < OCR_MAX_CHOICES)
+                k = s->n++;
+            else if (s->c[s->n - 1].confidence < conf)
+                k = s->n - 1;
+            else
+                continue;
+            memset(&s->c[k], 0, sizeof(s->c[k]));
+            s->c[k].utf8[0] = other;
+            s->c[k].confidence = conf < 0.0f ? 0.0f : conf;
+        }
     }
 }
 

@@ -1118,6 +1118,8 @@ reread(reader *rd, extract_result *res, const placement *pl, PIX *montage,
             r->mismatch = ink_mismatch(rd, (int)f, &pl[f], t) + t->disagree;
             r->confidence = t->nsymbols > 0 ? t->mean_confidence : 0.0;
             r->min_confidence = t->nsymbols > 0 ? t->min_confidence : 0.0;
+            if (!r->valid)
+                extract__lattice_add_lookalikes(lat, def->charset);
             if (r->valid || (def->nrules == 0 && def->nwords == 0) ||
                 extract__lattice_search(
                     text, sizeof(text), lat, def,

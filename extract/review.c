@@ -116,6 +116,8 @@ review_text(extract_field *f, const extract_field_def *def,
         extract__field_flag(f, reason != NULL ? reason : "unreadable");
     for (size_t r = 0; r < def->nrules; r++) {
         const char *why = extract__rule_check(def->rules[r], f->value, today);
+        if (why != NULL && extract__rule_repair(def->rules[r], f->value, today))
+            why = extract__rule_check(def->rules[r], f->value, today);
         if (why != NULL)
             extract__field_flag(f, why);
     }

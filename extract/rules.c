@@ -178,6 +178,54 @@ ok_procedure(const char *v, const struct tm *today)
     return is_upper(v[0]) && digits_exactly(v + 1, 4);
 }
 
+/* The digit a letter that looks like one stands for; 0 when none. */
+static char
+digit_lookalike(char c)
+{
+    switch (c) {
+    case 'O':
+    case 'D':
+    case 'Q':
+        return '0';
+    case 'I':
+    case 'L':
+        return '1';
+    case 'Z':
+        return '2';
+    case 'S':
+        return '5';
+    case 'G':
+        return '6';
+    case 'B':
+        return '8';
+    default:
+        return 0;
+    }
+}
+
+/* A procedure code of five characters that fails only by a letter among
+ * the four digits after its first character (HCPCS "GOOO9"): those
+ * letters are the digits they look like. The first character is left as
+ * read (a letter there is HCPCS, a digit CPT). */
+static int
+repair_procedure(char *v)
+{
+    char fixed[6];
+
+    if (strlen(v) != 5 || !is_upper(v[0]) || v[0] == 'O' || v[0] == 'I')
+        return 0;
+    fixed[0] = v[0];
+    for (int i = 1; i < 5; i++) {
+        char d = v[i] >= '0' && v[i] <= '9' ? v[i] : digit_lookalike(v[i]);
+        if (d == 0)
+            return 0;
+        fixed[i] = d;
+    }
+    fixed[5] = '\0';
+    memcpy(v, fixed, sizeof(fixed));
+    return 1;
+}
+
 static int
 ok_modifiers(const char *v, const struct tm *today)
 {
@@ -442,6 +490,21 @@ extract__rule_check(const char *rule, const char *value, const struct tm *today)
             return rule_steps[i].reason;
     }
     return known ? NULL : "unknown_rule";
+}
+
+int
+extract__rule_repair(const char *rule, char *value, const struct tm *today)
+{
+    char copy[EXTRACT_VALUE_MAX];
+
+    if (rule == NULL || value == NULL || strcmp(rule, "procedure") != 0 ||
+        ok_procedure(value, today) || strlen(value) >= sizeof(copy))
+        return 0;
+    memcpy(copy, value, strlen(value) + 1);
+    if (!repair_procedure(copy) || !ok_procedure(copy, today))
+        return 0;
+    memcpy(value, copy, strlen(copy) + 1);
+    return 1;
 }
 
 int

@@ -5,6 +5,7 @@
  * "_" is a blank. The search must find the cheapest combination that the
  * field's rules (or words) accept, or none.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -167,6 +168,52 @@ test_lattice_from_text(void **state)
     free(l);
 }
 
+/* Look-alikes OCR did not consider become choices where the field's
+ * characters allow them, at a fixed cost: a procedure code read "GOOO9"
+ * passes as G0009, three changes; a digit field gains no letters; a
+ * look-alike OCR gave already is not repeated. */
+static void
+test_lattice_lookalikes(void **state)
+{
+    static const char code[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -";
+    extract_lattice *l = calloc(1, sizeof(*l));
+    extract_field_def def;
+    char out[EXTRACT_VALUE_MAX];
+
+    (void)state;
+    assert_non_null(l);
+    memset(&def, 0, sizeof(def));
+    def.kind = EXTRACT_KIND_TEXT;
+    (void)snprintf(def.rules[0], sizeof(def.rules[0]), "procedure");
+    def.nrules = 1;
+    lattice_parse(l, "G:95 O:95 O:95 O:95 9:95");
+    assert_true(extract__lattice_search(out, sizeof(out), l, &def, NULL, 3) <
+                0.0);
+    extract__lattice_add_lookalikes(l, code);
+    assert_int_equal(l->s[1].n, 2);
+    assert_string_equal(l->s[1].c[1].utf8, "0");
+    assert_true(l->s[1].c[1].confidence == 55.0f);
+    assert_int_equal(l->s[4].n, 1); /* 9 has no look-alike */
+    assert_true(
+        fabs(extract__lattice_search(out, sizeof(out), l, &def, NULL, 3) -
+             120.0) < 0.01);
+    assert_string_equal(out, "G0009");
+    /* Two changes are not enough. */
+    assert_true(extract__lattice_search(out, sizeof(out), l, &def, NULL, 2) <
+                0.0);
+
+    lattice_parse(l, "1 2 0:90");
+    extract__lattice_add_lookalikes(l, "0123456789 ");
+    for (size_t i = 0; i < l->n; i++)
+        assert_int_equal(l->s[i].n, 1);
+
+    lattice_parse(l, "O:90/0:80");
+    extract__lattice_add_lookalikes(l, code);
+    assert_int_equal(l->s[0].n, 2);
+    assert_true(l->s[0].c[1].confidence == 80.0f);
+    free(l);
+}
+
 /* The words match blanks aside and give the form's spelling. */
 static void
 test_lexicon_word(void **state)
@@ -188,11 +235,12 @@ test_lexicon_word(void **state)
 int
 main(void)
 {
-    static struct CMUnitTest tests[TS_COUNT(cases) + 2];
+    static struct CMUnitTest tests[TS_COUNT(cases) + 3];
     size_t n = 0;
 
     TS_ADD_ROWS(tests, n, cases, test_lattice_case, NULL);
     TS_ADD_TEST(tests, n, "lattice_from_text", test_lattice_from_text, NULL);
     TS_ADD_TEST(tests, n, "lexicon_word", test_lexicon_word, NULL);
+    TS_ADD_TEST(tests, n, "lattice_lookalikes", test_lattice_lookalikes, NULL);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

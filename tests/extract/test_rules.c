@@ -346,6 +346,41 @@ test_known_case(void **state)
     assert_int_equal(extract__rule_known(c->rule), c->known);
 }
 
+struct repair_case {
+    const char *name;
+    const char *rule;
+    const char *value;
+    const char *want; /* NULL: left as it is */
+};
+
+static const struct repair_case repair_cases[] = {
+    {"repair_hcpcs_letters_among_digits", "procedure", "GOOO9", "G0009"},
+    {"repair_hcpcs_one_letter", "procedure", "GO009", "G0009"},
+    {"repair_hcpcs_i_and_s", "procedure", "J1S0I", "J1501"},
+    {"repair_passes_as_read", "procedure", "G0009", NULL},
+    {"repair_cpt_as_read", "procedure", "99213", NULL},
+    {"repair_too_long", "procedure", "GOO009", NULL},
+    {"repair_not_a_lookalike", "procedure", "GOXO9", NULL},
+    /* A first O is a 0 or an O: left to the reader. */
+    {"repair_first_char_kept", "procedure", "O1234", NULL},
+    {"repair_other_rule", "npi", "12345678O3", NULL},
+    {"repair_unknown_rule", "no_such_rule", "GOOO9", NULL},
+};
+
+static void
+test_repair_case(void **state)
+{
+    const struct repair_case *c = *state;
+    char value[EXTRACT_VALUE_MAX];
+
+    (void)snprintf(value, sizeof(value), "%s", c->value);
+    assert_int_equal(extract__rule_repair(c->rule, value, NULL),
+                     c->want != NULL);
+    assert_string_equal(value, c->want != NULL ? c->want : c->value);
+    if (c->want != NULL)
+        assert_null(extract__rule_check(c->rule, value, NULL));
+}
+
 /* Every reason id the stage produces has words of its own. */
 struct reason_case {
     const char *name;
@@ -440,7 +475,8 @@ test_not_future_without_today(void **state)
 #define N_TESTS                                                                \
     (TS_COUNT(rule_cases) + TS_COUNT(npi_cases) + TS_COUNT(cents_cases) +      \
      TS_COUNT(compare_cases) + TS_COUNT(pointer_cases) +                       \
-     TS_COUNT(known_cases) + TS_COUNT(reason_cases) + 2)
+     TS_COUNT(known_cases) + TS_COUNT(reason_cases) + TS_COUNT(repair_cases) + \
+     2)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, NULL)
@@ -457,6 +493,7 @@ main(void)
     ADD_ROWS(compare_cases, test_compare_case);
     ADD_ROWS(pointer_cases, test_pointer_case);
     ADD_ROWS(known_cases, test_known_case);
+    ADD_ROWS(repair_cases, test_repair_case);
     ADD_ROWS(reason_cases, test_reason_text_case);
     tests[n++] = (struct CMUnitTest){.name = "reason_text_fixed",
                                      .test_func = test_reason_text_fixed};
