@@ -1061,15 +1061,18 @@ reread(reader *rd, extract_result *res, const placement *pl, PIX *montage,
     unsigned char *again = calloc(nf, 1); /* field f is read again */
     ocr_text *t = malloc(sizeof(*t)), *one = malloc(sizeof(*one));
     extract_lattice *lat = malloc(sizeof(*lat));
-    PIX *gray = pixConvert1To8(NULL, montage, 255, 0), *scaled = NULL;
+    placement *pl2 = malloc(nf * sizeof(*pl2));
+    PIX *rows = NULL, *gray = NULL, *scaled = NULL;
     char filled[EXTRACT_MAX_PARTS + 1];
     cs_status rc = CS_OK;
+    int height = 0;
 
     if (rs == NULL || again == NULL || t == NULL || one == NULL ||
-        lat == NULL || gray == NULL) {
+        lat == NULL || pl2 == NULL) {
         rc = cs_error_set(err, CS_ENOMEM, "out of memory");
         goto cleanup;
     }
+    memcpy(pl2, pl, nf * sizeof(*pl2));
     for (size_t f = 0; f < nf; f++) {
         const extract_field *fl = &res->fields[f];
         reading *r = &rs[f * MAX_READINGS];
@@ -1085,6 +1088,28 @@ reread(reader *rd, extract_result *res, const placement *pl, PIX *montage,
         r->mismatch = fl->ink_mismatch;
         r->confidence = fl->confidence;
         r->min_confidence = fl->min_confidence;
+    }
+    /* The montage rows of the fields read again, stacked (pl2 says where
+     * each one went): the renderings cost what those rows cost, not the
+     * whole montage. */
+    for (size_t f = 0; f < nf; f++)
+        if (again[f]) {
+            pl2[f].oy += height - pl[f].rect.y;
+            pl2[f].rect.y = height;
+            height += pl[f].rect.h;
+        }
+    if (height == 0)
+        goto cleanup; /* nothing to read again */
+    rows = pixCreate((l_int32)pixGetWidth(montage), height, 1);
+    for (size_t f = 0; rows != NULL && f < nf; f++)
+        if (again[f])
+            (void)pixRasterop(rows, 0, pl2[f].rect.y,
+                              (l_int32)pixGetWidth(montage), pl[f].rect.h,
+                              PIX_SRC, montage, 0, pl[f].rect.y);
+    gray = rows != NULL ? pixConvert1To8(NULL, rows, 255, 0) : NULL;
+    if (gray == NULL) {
+        rc = cs_error_set(err, CS_ENOMEM, "out of memory");
+        goto cleanup;
     }
     for (size_t v = 0; v < NREREADS && rc == CS_OK; v++) {
         double sc = rereads[v].scale;
@@ -1107,15 +1132,15 @@ reread(reader *rd, extract_result *res, const placement *pl, PIX *montage,
             char text[EXTRACT_VALUE_MAX];
             if (!again[f])
                 continue;
-            rc = read_field(t, rd, (int)f, &pl[f], eng, sc, err);
+            rc = read_field(t, rd, (int)f, &pl2[f], eng, sc, err);
             if (rc != CS_OK)
                 break;
-            rc = chars_rebuild(lat, one, rd, (int)f, &pl[f], t, eng, sc, err);
+            rc = chars_rebuild(lat, one, rd, (int)f, &pl2[f], t, eng, sc, err);
             if (rc != CS_OK)
                 break;
             extract__lattice_text(text, sizeof(text), lat);
             reading_judge(r, def, text, pointer_filled(filled, rd, pl, f));
-            r->mismatch = ink_mismatch(rd, (int)f, &pl[f], t) + t->disagree;
+            r->mismatch = ink_mismatch(rd, (int)f, &pl2[f], t) + t->disagree;
             r->confidence = t->nsymbols > 0 ? t->mean_confidence : 0.0;
             r->min_confidence = t->nsymbols > 0 ? t->min_confidence : 0.0;
             if (!r->valid)
@@ -1157,6 +1182,8 @@ cleanup:
         (void)ocr_engine_set_choices(eng, 0, NULL);
     pixDestroy(&scaled);
     pixDestroy(&gray);
+    pixDestroy(&rows);
+    free(pl2);
     free(lat);
     free(one);
     free(t);

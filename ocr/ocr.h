@@ -77,6 +77,15 @@ void ocr_page_free(ocr_page *page);
  * reaching out of mask. */
 cs_status ocr_page_erase(ocr_page *page, struct Pix *mask, cs_error *err);
 
+/*
+ * The pixels of pixs (1 bpp) that lie in a horizontal run (vertical when
+ * vertical is set) of at least len set pixels: an opening by a line of len
+ * pixels, the same pixels as Leptonica's pixOpenBrick gives, in
+ * 2 log2(len) passes over the image. len below 2 gives a copy. A new
+ * image, or NULL when out of memory or pixs is not 1 bpp.
+ */
+struct Pix *ocr_open_runs(struct Pix *pixs, int len, int vertical);
+
 /* ---- Tesseract ------------------------------------------------------ */
 
 /* A rectangle in working-page pixels. */

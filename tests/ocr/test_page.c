@@ -815,6 +815,66 @@ test_rules_keep_data_on_them(void **state)
     assert_int_equal(count_in_rect(s.page->data, 1795, 1150, 10, 150), 0);
 }
 
+/* ---- Openings by lines ---------------------------------------------- */
+
+struct runs_case {
+    const char *name;
+    int len;
+    int vertical;
+};
+
+static const struct runs_case runs_cases[] = {
+    {"open_runs_h1", 1, 0},         {"open_runs_h2", 2, 0},
+    {"open_runs_v3", 3, 1},         {"open_runs_h64", 64, 0},
+    {"open_runs_h75", 75, 0},       {"open_runs_v71", 71, 1},
+    {"open_runs_h212", 212, 0},     {"open_runs_v275", 275, 1},
+    {"open_runs_h637", 637, 0},     {"open_runs_v1201", 1201, 1},
+    {"open_runs_h_wider", 4000, 0},
+};
+
+/* ocr_open_runs keeps the same pixels as Leptonica's plain opening by a
+ * line, on a black-and-white scan (rules, data, labels, its edges) and on
+ * a page of noise, whose runs of every length end anywhere. */
+static void
+test_runs_case(void **state)
+{
+    const struct runs_case *c = *state;
+    PIX *want, *got;
+    l_int32 same = 0, n = 0;
+
+    s.pix = pixConvertTo1(fx.pix[SRC_BW], 128);
+    assert_non_null(s.pix);
+    for (int round = 0; round < 2; round++) {
+        if (round == 1) {
+            /* Noise: about 80% of the pixels set, in runs of all
+             * lengths. */
+            PIX *g = pixCreate(701, 503, 8);
+            assert_non_null(g);
+            for (int y = 0; y < 503; y++)
+                for (int x = 0; x < 701; x++)
+                    (void)pixSetPixel(g, x, y,
+                                      (l_uint32)((x * 7919 + y * 104729) % 97));
+            pixDestroy(&s.pix);
+            s.pix = pixThresholdToBinary(g, 80);
+            pixDestroy(&g);
+            assert_non_null(s.pix);
+        }
+        want = c->vertical ? pixOpenBrick(NULL, s.pix, 1, c->len)
+                           : pixOpenBrick(NULL, s.pix, c->len, 1);
+        got = ocr_open_runs(s.pix, c->len, c->vertical);
+        assert_non_null(want);
+        assert_non_null(got);
+        assert_int_equal(pixEqual(want, got, &same), 0);
+        (void)pixCountPixels(got, &n, NULL);
+        pixDestroy(&want);
+        pixDestroy(&got);
+        assert_true(same);
+        if (c->len >= 4000)
+            assert_int_equal(n, 0); /* longer than the page is wide */
+    }
+    assert_null(ocr_open_runs(fx.pix[SRC_COLOR], 10, 0)); /* not 1 bpp */
+}
+
 /* ---- The engine ----------------------------------------------------- */
 
 /* Box 2 (patient's name): grid line 10, columns 1-28, with a margin for
@@ -1042,7 +1102,7 @@ test_engine_without_page(void **state)
 #define N_TESTS                                                                \
     (TS_COUNT(skew_cases) + TS_COUNT(kind_cases) + TS_COUNT(data_cases) +      \
      TS_COUNT(scale_cases) + TS_COUNT(blank_cases) + TS_COUNT(photo_cases) +   \
-     17)
+     TS_COUNT(runs_cases) + 17)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -1075,6 +1135,7 @@ main(void)
     ADD_TEST("erase_keeps_character_on_label",
              test_erase_keeps_character_on_label);
     ADD_TEST("rules_keep_data_on_them", test_rules_keep_data_on_them);
+    ADD_ROWS(runs_cases, test_runs_case);
     ADD_TEST("engine_reads_name", test_engine_reads_name);
     ADD_TEST("engine_choices", test_engine_choices);
     ADD_TEST("engine_whitelist_and_blank", test_engine_whitelist_and_blank);
