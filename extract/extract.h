@@ -120,8 +120,9 @@ typedef struct extract_field {
     int review;                    /* 1: a person must look */
     size_t nreasons;
     const char *reasons[EXTRACT_MAX_REASONS]; /* constant reason ids */
-    ocr_rect box; /* where the field was read (page pixels) */
-    int has_ink;  /* 1 when data ink was found in the field */
+    ocr_rect box;   /* where the field was read (page pixels) */
+    int has_ink;    /* 1 when data ink was found in the field */
+    int ink_beside; /* empty, with ink no field took just outside it */
     /* What the decision rests on. */
     double min_confidence; /* the worst character's confidence */
     int ink_mismatch;      /* ink components OCR left unread, or read as

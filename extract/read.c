@@ -236,6 +236,92 @@ assign_comps(reader *rd)
     }
 }
 
+/* Ink no field took lying this close (in pitches across, lines up or
+ * down) to an empty text field: data printed off its line that the field
+ * missed. */
+#define BESIDE_MAX_DX 0.6
+#define BESIDE_MAX_DY 1.0
+/* Or this many pieces, each at least this share of a line high, inside
+ * it: what is left of characters printed onto a rule or a label, whose
+ * removal took the rest. */
+#define PIECES_MIN 3
+#define PIECE_MIN_H 0.15
+
+/* Marks every empty text field with ink that no field took just outside
+ * it, or with pieces of characters inside it (extract_field.ink_beside):
+ * a field read as empty must not be one whose data went astray. */
+static void
+mark_ink_beside(const reader *rd, extract_result *res)
+{
+    int *pieces = calloc(res->nfields, sizeof(*pieces));
+
+    for (size_t i = 0; i < rd->ncomps; i++) {
+        const comp *c = &rd->comps[i];
+        if (c->field >= 0)
+            continue;
+        for (size_t k = 0; k < rd->nspots; k++) {
+            const spot *sp = &rd->spots[k];
+            extract_field *f = &res->fields[sp->field];
+            double ddx, ddy;
+            if (f->has_ink ||
+                rd->tpl->fields[sp->field].kind == EXTRACT_KIND_CHECK)
+                continue;
+            zone_distance(&ddx, &ddy, rd->tpl, sp->z, c->rx, c->ry);
+            if (c->big && ddx <= BESIDE_MAX_DX && ddy <= BESIDE_MAX_DY)
+                f->ink_beside = 1;
+            /* Pieces of characters a rule or a label took the rest of. */
+            if (!c->big && pieces != NULL && ddx == 0.0 && ddy == 0.0 &&
+                c->h >= PIECE_MIN_H * rd->tpl->pitch_y * rd->xf.ay &&
+                ++pieces[sp->field] >= PIECES_MIN)
+                f->ink_beside = 1;
+        }
+    }
+    free(pieces);
+}
+
+/* A printer offset beyond this share of a line is near half a line,
+ * where the data could belong to the line above as well as below. */
+#define OFFSET_AMBIGUOUS 0.3
+
+/* Big components assign_comps() gives a field, for the current spots;
+ * the components are left unassigned. */
+static size_t
+assigned_count(reader *rd)
+{
+    size_t n = 0;
+
+    assign_comps(rd);
+    for (size_t i = 0; i < rd->ncomps; i++) {
+        n += rd->comps[i].big && rd->comps[i].field >= 0;
+        rd->comps[i].field = -1;
+    }
+    return n;
+}
+
+/* The offset measured is a phase: data printed half a line low looks
+ * as much half a line high. Near half a line, keeps whichever of the two
+ * gives more of the ink a field (spots are rebuilt for it). */
+static void
+choose_offset_line(reader *rd)
+{
+    double pitch = rd->tpl->pitch_y, other;
+    size_t here, there;
+
+    if (fabs(rd->dy) <= OFFSET_AMBIGUOUS * pitch)
+        return;
+    here = assigned_count(rd);
+    other = rd->dy > 0 ? rd->dy - pitch : rd->dy + pitch;
+    for (size_t k = 0; k < rd->nspots; k++)
+        rd->spots[k].z.y += other - rd->dy;
+    there = assigned_count(rd);
+    if (there > here) {
+        rd->dy = other;
+        return;
+    }
+    for (size_t k = 0; k < rd->nspots; k++)
+        rd->spots[k].z.y -= other - rd->dy;
+}
+
 /* The bounding box (page pixels) of field f's components; 0 when none. */
 static int
 field_bbox(ocr_rect *out, const reader *rd, int f)
@@ -1235,6 +1321,7 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
     rc = build_spots(&rd, err);
     if (rc != CS_OK)
         goto cleanup;
+    choose_offset_line(&rd);
     assign_comps(&rd);
     grow_fields(&rd);
     attach_small(&rd);
@@ -1256,6 +1343,8 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
             rc =
                 read_text(&rd, &res->fields[i], (int)i, &pl[i], page, eng, err);
     }
+    if (rc == CS_OK)
+        mark_ink_beside(&rd, res);
     res->offset_x = rd.dx;
     res->offset_y = rd.dy;
     res->ink_unplaced = unplaced_share(&rd);

@@ -106,8 +106,11 @@ review_text(extract_field *f, const extract_field_def *def,
 
     st = extract__normalize(f->value, sizeof(f->value), f->kind, f->raw,
                             &reason);
-    if (!f->has_ink)
+    if (!f->has_ink) {
+        if (f->ink_beside)
+            extract__field_flag(f, "ink_beside");
         return;
+    }
     if (f->value[0] == '\0') {
         extract__field_flag(f, "ink_unread");
         return;

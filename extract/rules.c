@@ -437,6 +437,8 @@ static const reason_entry other_reasons[] = {
                           "the field may have been read from the wrong "
                           "place"},
     {"ink_unread", "there is ink in the field but no text was read"},
+    {"ink_beside", "the field is empty, but ink that no field took lies "
+                   "just outside it: data printed off its line?"},
     {"text_length_mismatch", "the text read does not fill the ink in the "
                              "field"},
     {"check_ambiguous", "more than one box, or no box clearly, is marked"},

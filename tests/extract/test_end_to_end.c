@@ -174,6 +174,12 @@ static const struct page_case page_cases[] = {
      0, 5, 0},
     {"reprint_bw_10px_low", SAMPLES, "claim0001_color300.png", MAKE_REPRINT_BW,
      0, 10, 0},
+    /* Half a line low, at the limit of what the spec allows: data on the
+     * rule under it, and under the labels of the box below. */
+    {"reprint_bw_20px_low", SAMPLES, "claim0001_color300.png", MAKE_REPRINT_BW,
+     0, 20, 0},
+    {"reprint_bw_23px_low", SAMPLES, "claim0001_color300.png", MAKE_REPRINT_BW,
+     0, 23, 0},
     {"reprint_bw_12px_right", SAMPLES, "claim0001_color300.png",
      MAKE_REPRINT_BW, 12, 0, 0},
     {"reprint_bw_12px_left", SAMPLES, "claim0001_color300.png", MAKE_REPRINT_BW,

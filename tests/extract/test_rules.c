@@ -397,6 +397,7 @@ static const struct reason_case reason_cases[] = {
     REASON("not_registered"),
     REASON("registration_poor"),
     REASON("ink_unread"),
+    REASON("ink_beside"),
     REASON("text_length_mismatch"),
     REASON("check_ambiguous"),
     REASON("total_mismatch"),
