@@ -219,6 +219,10 @@ extract_norm_status extract__normalize(char *out, size_t out_size,
 const char *extract__rule_check(const char *rule, const char *value,
                                 const struct tm *today);
 
+/* The digit an upper-case letter that looks like one stands for (O, D
+ * and Q a 0, I and L a 1, Z a 2, S a 5, G a 6, B an 8); 0 when none. */
+char extract__digit_lookalike(char c);
+
 /*
  * Where a value fails rule only by look-alike characters its format leaves
  * no doubt about (a procedure code's letter O among the digits after its

@@ -417,9 +417,8 @@ icd_letter(char c)
     return 0;
 }
 
-/* The digit an ICD code's second character stands for, or 0. */
-static char
-icd_digit(char c)
+char
+extract__digit_lookalike(char c)
 {
     switch (c) {
     case 'O':
@@ -438,11 +437,15 @@ icd_digit(char c)
     case 'B':
         return '8';
     default:
-        break;
+        return 0;
     }
-    if (is_digit(c))
-        return c;
-    return 0;
+}
+
+/* The digit an ICD code's second character stands for, or 0. */
+static char
+icd_digit(char c)
+{
+    return is_digit(c) ? c : extract__digit_lookalike(c);
 }
 
 /*

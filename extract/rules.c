@@ -178,31 +178,6 @@ ok_procedure(const char *v, const struct tm *today)
     return is_upper(v[0]) && digits_exactly(v + 1, 4);
 }
 
-/* The digit a letter that looks like one stands for; 0 when none. */
-static char
-digit_lookalike(char c)
-{
-    switch (c) {
-    case 'O':
-    case 'D':
-    case 'Q':
-        return '0';
-    case 'I':
-    case 'L':
-        return '1';
-    case 'Z':
-        return '2';
-    case 'S':
-        return '5';
-    case 'G':
-        return '6';
-    case 'B':
-        return '8';
-    default:
-        return 0;
-    }
-}
-
 /* A procedure code of five characters that fails only by a letter among
  * the four digits after its first character (HCPCS "GOOO9"): those
  * letters are the digits they look like. The first character is left as
@@ -216,7 +191,8 @@ repair_procedure(char *v)
         return 0;
     fixed[0] = v[0];
     for (int i = 1; i < 5; i++) {
-        char d = v[i] >= '0' && v[i] <= '9' ? v[i] : digit_lookalike(v[i]);
+        char d =
+            v[i] >= '0' && v[i] <= '9' ? v[i] : extract__digit_lookalike(v[i]);
         if (d == 0)
             return 0;
         fixed[i] = d;
