@@ -1095,6 +1095,16 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
 #define REPAIR_VETO 3
 #define INVALID_REPAIR_VETO 2
 
+/* 1 for a date field. A date that is no date (month 66) and reads so
+ * twice is still a misread 0, 6, 8 or 9 far more often than a printed
+ * mistake: it may be repaired though both readings agree (the value then
+ * comes out flagged 'reread'; "not in the future" is never repaired). */
+static int
+is_date(const extract_field_def *def)
+{
+    return def->kind == EXTRACT_KIND_DATE8 || def->kind == EXTRACT_KIND_DATE6;
+}
+
 /*
  * The reading to keep among n: one that passes the field's rules as read,
  * then one a repair made pass, then the one most readings agree on, then
@@ -1252,7 +1262,9 @@ reread(reader *rd, extract_result *res, const placement *pl, PIX *montage,
         if (!again[f])
             continue;
         best = reading_choose(&rs[f * MAX_READINGS], MAX_READINGS,
-                              only_invalid ? INVALID_REPAIR_VETO : REPAIR_VETO);
+                              only_invalid && !is_date(&rd->tpl->fields[f])
+                                  ? INVALID_REPAIR_VETO
+                                  : REPAIR_VETO);
         r = &rs[f * MAX_READINGS + best];
         fl->reread = best != 0 && strcmp(r->raw, fl->raw) != 0;
         memcpy(fl->raw, r->raw, sizeof(fl->raw));
