@@ -201,8 +201,8 @@ detect_rules(double *centers, PIX *pixs, int vertical)
                     : pixCloseSafeBrick(NULL, pixs, 7, 1);
     if (pixc == NULL)
         return 0;
-    pixo = vertical ? ocr_open_runs(pixc, h / 12, 1)
-                    : ocr_open_runs(pixc, w / 12, 0);
+    pixo = vertical ? ocr_runs_open(pixc, h / 12, 1)
+                    : ocr_runs_open(pixc, w / 12, 0);
     pixDestroy(&pixc);
     if (pixo == NULL)
         return 0;
@@ -258,7 +258,7 @@ band_rows(PIX *ink, int x0, int bw)
     BOX *b = boxCreate(x0, 0, bw, pixGetHeight(ink));
     PIX *clip = b != NULL ? pixClipRectangle(ink, b, NULL) : NULL;
     PIX *pixc = clip != NULL ? pixCloseSafeBrick(NULL, clip, 7, 1) : NULL;
-    PIX *pixo = pixc != NULL ? ocr_open_runs(pixc, bw / 3, 0) : NULL;
+    PIX *pixo = pixc != NULL ? ocr_runs_open(pixc, bw / 3, 0) : NULL;
     NUMA *na = NULL;
 
     if (pixo != NULL && pixDilateBrick(pixo, pixo, 1, 3) != NULL)

@@ -594,8 +594,8 @@ load_labels(parser *p, const char *path)
     pixg = pixGetDepth(pixs) == 32 ? pixGetRGBComponent(pixs, COLOR_GREEN)
                                    : pixConvertTo8(pixs, 0);
     pixb = pixg != NULL ? pixThresholdToBinary(pixg, 160) : NULL;
-    pixh = pixb != NULL ? ocr_open_runs(pixb, 75, 0) : NULL;
-    pixv = pixb != NULL ? ocr_open_runs(pixb, 71, 1) : NULL;
+    pixh = pixb != NULL ? ocr_runs_open(pixb, 75, 0) : NULL;
+    pixv = pixb != NULL ? ocr_runs_open(pixb, 71, 1) : NULL;
     if (pixh == NULL || pixv == NULL) {
         rc = cs_error_set(p->err, CS_ENOMEM, "out of memory");
         goto cleanup;

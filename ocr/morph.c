@@ -72,7 +72,7 @@ span(PIX **a, PIX **b, int len, int vertical, int op, int ahead)
 }
 
 struct Pix *
-ocr_open_runs(struct Pix *pixs, int len, int vertical)
+ocr_runs_open(struct Pix *pixs, int len, int vertical)
 {
     PIX *a, *b;
 

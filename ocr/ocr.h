@@ -84,7 +84,7 @@ cs_status ocr_page_erase(ocr_page *page, struct Pix *mask, cs_error *err);
  * 2 log2(len) passes over the image. len below 2 gives a copy. A new
  * image, or NULL when out of memory or pixs is not 1 bpp.
  */
-struct Pix *ocr_open_runs(struct Pix *pixs, int len, int vertical);
+struct Pix *ocr_runs_open(struct Pix *pixs, int len, int vertical);
 
 /* ---- Tesseract ------------------------------------------------------ */
 

@@ -360,16 +360,16 @@ remove_rules(PIX **rules_out, PIX *pixb, PIX *pixf, int gap, cs_error *err)
 
     /* Solid rules from pixb: cut at their width in pixf (bolder), text
      * printed on a thick rule would be split beyond rejoining. */
-    solid = ocr_open_runs(pixb, RULE_MIN_HLEN, 0);
+    solid = ocr_runs_open(pixb, RULE_MIN_HLEN, 0);
     /* Bridging gaps also bridges the letters of a word along their
      * baseline: a dotted rule must run much longer than a word, and only
      * its thin parts (nothing 3 pixels above or below) are taken. */
     pixc = pixCloseSafeBrick(NULL, pixf, gap, 1);
-    dotted = pixc != NULL ? ocr_open_runs(pixc, RULE_MIN_DOTTED, 0) : NULL;
+    dotted = pixc != NULL ? ocr_runs_open(pixc, RULE_MIN_DOTTED, 0) : NULL;
     thick = thick_neighbors(pixf, 3);
     pixDestroy(&pixc);
     pixc = pixCloseSafeBrick(NULL, pixf, 1, gap);
-    vert = pixc != NULL ? ocr_open_runs(pixc, RULE_MIN_VLEN, 1) : NULL;
+    vert = pixc != NULL ? ocr_runs_open(pixc, RULE_MIN_VLEN, 1) : NULL;
     pixDestroy(&pixc);
     if (solid == NULL || dotted == NULL || vert == NULL || thick == NULL)
         goto nomem;

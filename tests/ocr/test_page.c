@@ -832,7 +832,7 @@ static const struct runs_case runs_cases[] = {
     {"open_runs_h_wider", 4000, 0},
 };
 
-/* ocr_open_runs keeps the same pixels as Leptonica's plain opening by a
+/* ocr_runs_open keeps the same pixels as Leptonica's plain opening by a
  * line, on a black-and-white scan (rules, data, labels, its edges) and on
  * a page of noise, whose runs of every length end anywhere. */
 static void
@@ -861,7 +861,7 @@ test_runs_case(void **state)
         }
         want = c->vertical ? pixOpenBrick(NULL, s.pix, 1, c->len)
                            : pixOpenBrick(NULL, s.pix, c->len, 1);
-        got = ocr_open_runs(s.pix, c->len, c->vertical);
+        got = ocr_runs_open(s.pix, c->len, c->vertical);
         assert_non_null(want);
         assert_non_null(got);
         assert_int_equal(pixEqual(want, got, &same), 0);
@@ -872,7 +872,7 @@ test_runs_case(void **state)
         if (c->len >= 4000)
             assert_int_equal(n, 0); /* longer than the page is wide */
     }
-    assert_null(ocr_open_runs(fx.pix[SRC_COLOR], 10, 0)); /* not 1 bpp */
+    assert_null(ocr_runs_open(fx.pix[SRC_COLOR], 10, 0)); /* not 1 bpp */
 }
 
 /* ---- The engine ----------------------------------------------------- */
