@@ -246,6 +246,9 @@ assign_comps(reader *rd)
  * removal took the rest. */
 #define PIECES_MIN 3
 #define PIECE_MIN_H 0.15
+/* On a hand-filled page one piece is enough: a thin pen stroke breaks
+ * into pieces, and a small 0 may leave nothing bigger. */
+#define HAND_PIECES_MIN 1
 
 /* Marks every empty text field with ink that no field took just outside
  * it, or with pieces of characters inside it (extract_field.ink_beside):
@@ -272,7 +275,8 @@ mark_ink_beside(const reader *rd, extract_result *res)
             /* Pieces of characters a rule or a label took the rest of. */
             if (!c->big && pieces != NULL && ddx == 0.0 && ddy == 0.0 &&
                 c->h >= PIECE_MIN_H * rd->tpl->pitch_y * rd->xf.ay &&
-                ++pieces[sp->field] >= PIECES_MIN)
+                ++pieces[sp->field] >=
+                    (res->poor_print ? HAND_PIECES_MIN : PIECES_MIN))
                 f->ink_beside = 1;
         }
     }
@@ -1355,8 +1359,6 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
             rc =
                 read_text(&rd, &res->fields[i], (int)i, &pl[i], page, eng, err);
     }
-    if (rc == CS_OK)
-        mark_ink_beside(&rd, res);
     res->offset_x = rd.dx;
     res->offset_y = rd.dy;
     res->ink_unplaced = unplaced_share(&rd);
@@ -1372,6 +1374,8 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
          * are read once more, blurred. */
         rc = reread(&rd, res, pl, montage, eng, 1u << INVALID_REREAD, 1, err);
     }
+    if (rc == CS_OK)
+        mark_ink_beside(&rd, res);
 cleanup:
     if (montage != NULL)
         (void)ocr_engine_set_page(eng, NULL, NULL);
