@@ -132,9 +132,6 @@ void extract__lattice_add_char(extract_lattice *l, char ch);
  * was read. */
 void extract__lattice_add_lookalikes(extract_lattice *l, const char *charset);
 
-/* Sets l to the reading t (words joined by single blanks, as t->text). */
-void extract__lattice_from_text(extract_lattice *l, const ocr_text *t);
-
 /* Writes what l read (the first choice of every position) to out. */
 void extract__lattice_text(char *out, size_t size, const extract_lattice *l);
 

@@ -71,17 +71,6 @@ extract__lattice_add_char(extract_lattice *l, char ch)
     s->n = 1;
 }
 
-void
-extract__lattice_from_text(extract_lattice *l, const ocr_text *t)
-{
-    l->n = 0;
-    for (size_t k = 0; k < t->nsymbols; k++) {
-        if (t->symbols[k].word_start && k > 0)
-            extract__lattice_add_char(l, ' ');
-        extract__lattice_add_symbol(l, &t->symbols[k]);
-    }
-}
-
 /* Characters print and scans confuse, in pairs. */
 static const char *const lookalike_pairs[] = {"O0", "D0", "Q0", "I1", "L1",
                                               "S5", "B8", "Z2", "G6"};

@@ -1050,18 +1050,17 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
     out->n = 0;
     for (size_t k = 0; k < ng; k++) {
         int x0 = g[k].x + pl->ox, x1 = x0 + g[k].w;
+        /* A symbol is this character's when its middle falls on it, or
+         * in the gaps halfway to its neighbors. */
+        int lo =
+            k > 0 ? (g[k - 1].x + g[k - 1].w + pl->ox + x0) / 2 : -(1 << 30);
+        int hi = k + 1 < ng ? (x1 + g[k + 1].x + pl->ox) / 2 : 1 << 30;
         size_t before = out->n;
         char ch = 0;
         for (size_t s = 0; s < t->nsymbols; s++) {
             const ocr_symbol *sym = &t->symbols[s];
             int cx = sym->box.x + sym->box.w / 2;
-            /* The symbol's middle falls on this character, or in the
-             * gap before the next one. */
-            int next = k + 1 < ng ? g[k + 1].x + pl->ox : 1 << 30;
-            int prev = k > 0 ? g[k - 1].x + g[k - 1].w + pl->ox : -(1 << 30);
-            if (cx < (k > 0 ? (prev + x0) / 2 : -(1 << 30)) ||
-                cx >= (k + 1 < ng ? (x1 + next) / 2 : 1 << 30) ||
-                sym->utf8[0] == ' ')
+            if (cx < lo || cx >= hi || sym->utf8[0] == ' ')
                 continue;
             if (!digits && sym->word_start && out->n > 0)
                 extract__lattice_add_char(out, ' ');
@@ -1230,8 +1229,10 @@ reread(reader *rd, extract_result *res, const placement *pl, PIX *montage,
             const extract_field_def *def = &rd->tpl->fields[f];
             reading *r = &rs[f * MAX_READINGS + 1 + v], *rep;
             char text[EXTRACT_VALUE_MAX];
+            const char *may;
             if (!again[f])
                 continue;
+            may = pointer_filled(filled, rd, pl, f);
             rc = read_field(t, rd, (int)f, &pl2[f], eng, sc, err);
             if (rc != CS_OK)
                 break;
@@ -1239,7 +1240,7 @@ reread(reader *rd, extract_result *res, const placement *pl, PIX *montage,
             if (rc != CS_OK)
                 break;
             extract__lattice_text(text, sizeof(text), lat);
-            reading_judge(r, def, text, pointer_filled(filled, rd, pl, f));
+            reading_judge(r, def, text, may);
             r->mismatch = ink_mismatch(rd, (int)f, &pl2[f], t) + t->disagree;
             r->confidence = t->nsymbols > 0 ? t->mean_confidence : 0.0;
             r->min_confidence = t->nsymbols > 0 ? t->min_confidence : 0.0;
@@ -1247,13 +1248,12 @@ reread(reader *rd, extract_result *res, const placement *pl, PIX *montage,
                 extract__lattice_add_lookalikes(lat, def->charset);
             if (r->valid || (def->nrules == 0 && def->nwords == 0) ||
                 extract__lattice_search(
-                    text, sizeof(text), lat, def,
-                    pointer_filled(filled, rd, pl, f),
+                    text, sizeof(text), lat, def, may,
                     lat->n > REPAIR_LONG ? 2 : REPAIR_MAX_SUBST) < 0.0)
                 continue;
             rep = &rs[f * MAX_READINGS + 1 + NREREADS + v];
             *rep = *r;
-            reading_judge(rep, def, text, pointer_filled(filled, rd, pl, f));
+            reading_judge(rep, def, text, may);
             rep->repaired = 1;
         }
         (void)ocr_engine_set_page(eng, NULL, NULL);
@@ -1277,7 +1277,7 @@ reread(reader *rd, extract_result *res, const placement *pl, PIX *montage,
         fl->min_confidence = r->min_confidence;
     }
 cleanup:
-    /* The next page reads without choices, on a fresh model. */
+    /* The next page reads without choices. */
     if (rc == CS_OK)
         rc = ocr_engine_set_choices(eng, 0, err);
     else

@@ -155,46 +155,52 @@ parse_charset(parser *p, extract_field_def *f, const json_t *jf,
     return CS_OK;
 }
 
+/* A list of strings under key of jf, copied into the max slots of size
+ * bytes each at slots; *n counts them. what_list and what_item name the
+ * list and an entry in the errors. */
 static cs_status
-parse_rules(parser *p, extract_field_def *f, const json_t *jf)
+parse_strings(parser *p, const json_t *jf, const char *key, char *slots,
+              size_t size, size_t max, size_t *n, const char *what_list,
+              const char *what_item)
 {
-    const json_t *rules = json_object_get(jf, "rules");
+    const json_t *list = json_object_get(jf, key);
     size_t i;
-    json_t *r;
+    json_t *v;
 
-    if (rules == NULL)
+    if (list == NULL)
         return CS_OK;
-    if (!json_is_array(rules) || json_array_size(rules) > EXTRACT_MAX_RULES)
-        return bad(p, "\"rules\" must be an array of at most 4 names");
-    json_array_foreach(rules, i, r)
+    if (!json_is_array(list) || json_array_size(list) > max)
+        return bad(p, what_list);
+    json_array_foreach(list, i, v)
     {
-        if (copy_string(f->rules[i], sizeof(f->rules[i]), r) != 0)
-            return bad(p, "a rule name is not a short string");
-        if (!extract__rule_known(f->rules[i]))
-            return bad(p, "unknown rule");
-        f->nrules++;
+        if (copy_string(slots + i * size, size, v) != 0)
+            return bad(p, what_item);
+        (*n)++;
     }
     return CS_OK;
 }
 
 static cs_status
+parse_rules(parser *p, extract_field_def *f, const json_t *jf)
+{
+    cs_status rc = parse_strings(
+        p, jf, "rules", &f->rules[0][0], sizeof(f->rules[0]), EXTRACT_MAX_RULES,
+        &f->nrules, "\"rules\" must be an array of at most 4 names",
+        "a rule name is not a short string");
+
+    for (size_t i = 0; rc == CS_OK && i < f->nrules; i++)
+        if (!extract__rule_known(f->rules[i]))
+            rc = bad(p, "unknown rule");
+    return rc;
+}
+
+static cs_status
 parse_words(parser *p, extract_field_def *f, const json_t *jf)
 {
-    const json_t *words = json_object_get(jf, "words");
-    size_t i;
-    json_t *w;
-
-    if (words == NULL)
-        return CS_OK;
-    if (!json_is_array(words) || json_array_size(words) > EXTRACT_MAX_WORDS)
-        return bad(p, "\"words\" must be an array of at most 4 strings");
-    json_array_foreach(words, i, w)
-    {
-        if (copy_string(f->words[i], sizeof(f->words[i]), w) != 0)
-            return bad(p, "a word is not a short string");
-        f->nwords++;
-    }
-    return CS_OK;
+    return parse_strings(p, jf, "words", &f->words[0][0], sizeof(f->words[0]),
+                         EXTRACT_MAX_WORDS, &f->nwords,
+                         "\"words\" must be an array of at most 4 strings",
+                         "a word is not a short string");
 }
 
 /* Parses one field object; repeat_n (1-based, 0 when not repeated) and

@@ -20,7 +20,6 @@
 /* In the red channel of a color scan the red form is nearly white; data
  * stays dark. */
 #define COLOR_DATA_THRESHOLD 110
-/* The same in a photo, whose data strokes are blurred lighter. */
 /* The same in a photo, whose data strokes are blurred lighter, the more
  * so the blurrier the photo: the threshold sits halfway between the
  * paper (200 after background normalization) and the data's dark cores

@@ -61,6 +61,29 @@ count_in_rect(PIX *pix, int x, int y, int w, int h)
     return n;
 }
 
+/* Sets the n rectangles r in pix (1 bpp). */
+static void
+set_rects(PIX *pix, const ocr_rect *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        BOX *b = boxCreate(r[i].x, r[i].y, r[i].w, r[i].h);
+        assert_non_null(b);
+        (void)pixSetInRect(pix, b);
+        boxDestroy(&b);
+    }
+}
+
+/* A blank letter page at 300 dpi with ink in the n rectangles r. */
+static PIX *
+page_of_rects(const ocr_rect *r, size_t n)
+{
+    PIX *pix = pixCreate(2550, 3300, 1);
+
+    assert_non_null(pix);
+    set_rects(pix, r, n);
+    return pix;
+}
+
 /* Prepares pix as a page of res dpi; NULL on failure (printed). */
 static ocr_page *
 prepare(PIX *pix, int res, const ocr_prepare_options *opts)
@@ -699,32 +722,24 @@ test_erase_gray_keeps_data(void **state)
 static void
 test_erase_keeps_stroke_on_divider(void **state)
 {
+    static const ocr_rect ink[] = {
+        {1000, 1000, 24, 44}, /* a glyph */
+        {2000, 2000, 12, 12}, /* a label */
+    };
+    static const ocr_rect mask[] = {
+        {996, 900, 8, 300},    /* a divider through the glyph */
+        {1950, 1950, 100, 100} /* around the label */
+    };
     cs_error err = CS_ERROR_INIT;
-    BOX *glyph = boxCreate(1000, 1000, 24, 44);
-    BOX *label = boxCreate(2000, 2000, 12, 12);
-    BOX *band = boxCreate(996, 900, 8, 300);
-    BOX *around = boxCreate(1950, 1950, 100, 100);
 
     (void)state;
-    assert_non_null(glyph);
-    assert_non_null(label);
-    assert_non_null(band);
-    assert_non_null(around);
-    s.pix2 = pixCreate(2550, 3300, 1);
-    assert_non_null(s.pix2);
-    (void)pixSetInRect(s.pix2, glyph);
-    (void)pixSetInRect(s.pix2, label);
+    s.pix2 = page_of_rects(ink, TS_COUNT(ink));
     s.page = prepare(s.pix2, 300, NULL);
     assert_non_null(s.page);
     assert_int_equal(count_on(s.page->data), 24 * 44 + 12 * 12);
     s.pix = pixCreateTemplate(s.page->data);
     assert_non_null(s.pix);
-    (void)pixSetInRect(s.pix, band);
-    (void)pixSetInRect(s.pix, around);
-    boxDestroy(&glyph);
-    boxDestroy(&label);
-    boxDestroy(&band);
-    boxDestroy(&around);
+    set_rects(s.pix, mask, TS_COUNT(mask));
     assert_int_equal(ocr_page_erase(s.page, s.pix, &err), CS_OK);
     /* the glyph's 4 columns in the band are within 4 pixels of the rest */
     assert_int_equal(count_in_rect(s.page->data, 1000, 1000, 24, 44), 24 * 44);
@@ -738,32 +753,22 @@ test_erase_keeps_stroke_on_divider(void **state)
 static void
 test_erase_keeps_character_on_label(void **state)
 {
+    static const ocr_rect ink[] = {
+        {1000, 1000, 30, 44}, /* a glyph */
+        {990, 1050, 60, 2},   /* a thin label */
+        {1060, 1030, 6, 6},   /* a thick one (a parenthesis) */
+    };
+    static const ocr_rect strip[] = {{950, 1025, 150, 36}};
     cs_error err = CS_ERROR_INIT;
-    BOX *glyph = boxCreate(1000, 1000, 30, 44);
-    BOX *thin = boxCreate(990, 1050, 60, 2);
-    BOX *paren = boxCreate(1060, 1030, 6, 6);
-    BOX *strip = boxCreate(950, 1025, 150, 36);
 
     (void)state;
-    assert_non_null(glyph);
-    assert_non_null(thin);
-    assert_non_null(paren);
-    assert_non_null(strip);
-    s.pix2 = pixCreate(2550, 3300, 1);
-    assert_non_null(s.pix2);
-    (void)pixSetInRect(s.pix2, glyph);
-    (void)pixSetInRect(s.pix2, thin);
-    (void)pixSetInRect(s.pix2, paren);
+    s.pix2 = page_of_rects(ink, TS_COUNT(ink));
     s.page = prepare(s.pix2, 300, NULL);
     assert_non_null(s.page);
     assert_int_equal(count_on(s.page->data), 30 * 44 + 60 * 2 + 6 * 6);
     s.pix = pixCreateTemplate(s.page->data);
     assert_non_null(s.pix);
-    (void)pixSetInRect(s.pix, strip);
-    boxDestroy(&glyph);
-    boxDestroy(&thin);
-    boxDestroy(&paren);
-    boxDestroy(&strip);
+    set_rects(s.pix, strip, TS_COUNT(strip));
     assert_int_equal(ocr_page_erase(s.page, s.pix, &err), CS_OK);
     assert_int_equal(count_in_rect(s.page->data, 1000, 1000, 30, 44), 30 * 44);
     assert_int_equal(count_on(s.page->data), 30 * 44);
@@ -780,9 +785,7 @@ test_erase_keeps_character_on_label(void **state)
 static void
 test_rules_keep_data_on_them(void **state)
 {
-    static const struct {
-        int x, y, w, h;
-    } ink[] = {
+    static const ocr_rect ink[] = {
         {200, 1500, 2000, 2}, /* horizontal rule, 2 thick */
         {1000, 1460, 5, 40},  /* the E's stem, down to the rule */
         {1000, 1499, 24, 4},  /* its bottom bar, over the rule */
@@ -790,17 +793,9 @@ test_rules_keep_data_on_them(void **state)
         {1800, 1000, 2, 300}, /* vertical divider, 2 thick */
         {1798, 1100, 5, 44},  /* a 1's stem along it */
     };
-    BOX *b;
 
     (void)state;
-    s.pix2 = pixCreate(2550, 3300, 1);
-    assert_non_null(s.pix2);
-    for (size_t i = 0; i < sizeof(ink) / sizeof(ink[0]); i++) {
-        b = boxCreate(ink[i].x, ink[i].y, ink[i].w, ink[i].h);
-        assert_non_null(b);
-        (void)pixSetInRect(s.pix2, b);
-        boxDestroy(&b);
-    }
+    s.pix2 = page_of_rects(ink, TS_COUNT(ink));
     s.page = prepare(s.pix2, 300, NULL);
     assert_non_null(s.page);
     assert_int_equal(s.page->kind, OCR_SCAN_BW);
