@@ -879,6 +879,20 @@ test_runs_case(void **state)
 #define NAME_W 880
 #define NAME_H 90
 
+/* The color fixture, prepared, as the engine's page (s.page), and room
+ * for a reading (s.text). */
+static void
+engine_on_color_page(void)
+{
+    cs_error err = CS_ERROR_INIT;
+
+    s.page = prepare(fx.pix[SRC_COLOR], 300, NULL);
+    s.text = calloc(1, sizeof(*s.text));
+    assert_non_null(s.page);
+    assert_non_null(s.text);
+    assert_int_equal(ocr_engine_set_page(fx.eng, s.page->data, &err), CS_OK);
+}
+
 static void
 test_engine_reads_name(void **state)
 {
@@ -887,11 +901,7 @@ test_engine_reads_name(void **state)
     size_t chars = 0;
 
     (void)state;
-    s.page = prepare(fx.pix[SRC_COLOR], 300, NULL);
-    s.text = calloc(1, sizeof(*s.text));
-    assert_non_null(s.page);
-    assert_non_null(s.text);
-    assert_int_equal(ocr_engine_set_page(fx.eng, s.page->data, &err), CS_OK);
+    engine_on_color_page();
     assert_int_equal(
         ocr_engine_read(s.text, fx.eng, r, OCR_LAYOUT_LINE, NULL, &err), CS_OK);
     print_message("read \"%s\" (%zu symbols, mean %.1f)\n", s.text->text,
@@ -924,11 +934,7 @@ test_engine_choices(void **state)
     size_t own = 0;
 
     (void)state;
-    s.page = prepare(fx.pix[SRC_COLOR], 300, NULL);
-    s.text = calloc(1, sizeof(*s.text));
-    assert_non_null(s.page);
-    assert_non_null(s.text);
-    assert_int_equal(ocr_engine_set_page(fx.eng, s.page->data, &err), CS_OK);
+    engine_on_color_page();
     assert_int_equal(ocr_engine_set_choices(fx.eng, 1, &err), CS_OK);
     assert_int_equal(
         ocr_engine_read(s.text, fx.eng, r, OCR_LAYOUT_LINE, letters, &err),
@@ -967,11 +973,7 @@ test_engine_whitelist_and_blank(void **state)
     cs_error err = CS_ERROR_INIT;
 
     (void)state;
-    s.page = prepare(fx.pix[SRC_COLOR], 300, NULL);
-    s.text = calloc(1, sizeof(*s.text));
-    assert_non_null(s.page);
-    assert_non_null(s.text);
-    assert_int_equal(ocr_engine_set_page(fx.eng, s.page->data, &err), CS_OK);
+    engine_on_color_page();
     assert_int_equal(ocr_engine_read(s.text, fx.eng, name, OCR_LAYOUT_LINE,
                                      "0123456789", &err),
                      CS_OK);
