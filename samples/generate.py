@@ -32,7 +32,9 @@ def claim_rng(seed, idx, page=1):
     return random.Random("claim:%d:%d:%d" % (seed, idx, page))
 
 
-def generate_one(out, seed, idx, kind):
+def generate_one(out, seed, idx, kind, mono_font=None):
+    if mono_font:
+        render.MONO_FONT = mono_font
     style, writer = scan.KINDS[kind]
     prng = random.Random("scan:%d:%d:%s" % (seed, idx, kind))
     nrng = np.random.default_rng([seed & 0xFFFFFFFF, idx, ALL_KINDS.index(kind), 1500])
@@ -71,6 +73,11 @@ def main(argv=None):
                     help="comma-separated scan kinds (default: all): " + ",".join(ALL_KINDS))
     ap.add_argument("--start", type=int, default=1, help="number of the first claim")
     ap.add_argument("--jobs", type=int, default=1, help="worker processes")
+    ap.add_argument("--mono-font", default=None,
+                    help="font file of the fixed-pitch print (default: %s; a path, or "
+                         "relative to %s), e.g. "
+                         "/usr/share/fonts/opentype/urw-base35/NimbusMonoPS-Regular.otf "
+                         "(Courier, package fonts-urw-base35)" % (render.MONO_FONT, render.FONT_DIRS[0]))
     ap.add_argument("--quiet", action="store_true")
     a = ap.parse_args(argv)
     kinds = [k.strip() for k in a.kinds.split(",") if k.strip()]
@@ -78,7 +85,12 @@ def main(argv=None):
     if bad:
         ap.error("unknown kind(s): %s (known: %s)" % (",".join(bad), ",".join(ALL_KINDS)))
     os.makedirs(a.out, exist_ok=True)
-    tasks = [(a.out, a.seed, i, k) for i in range(a.start, a.start + a.count) for k in kinds]
+    if a.mono_font:
+        path = a.mono_font if os.path.isabs(a.mono_font) else os.path.join(render.FONT_DIRS[0], a.mono_font)
+        if not os.path.exists(path):
+            ap.error("no such font: %s" % path)
+    tasks = [(a.out, a.seed, i, k, a.mono_font) for i in range(a.start, a.start + a.count)
+             for k in kinds]
     t0 = time.time()
     if a.jobs > 1:
         import multiprocessing as mp
