@@ -75,6 +75,13 @@ void ocr_page_free(ocr_page *page);
  * except data lying on form ink: on a gray page, pixels dark as data; on
  * a black-and-white page, strokes as thick as print's that belong to ink
  * reaching out of mask. */
+/* For a page whose data strokes came out broken into specks (a thin font
+ * on a fax), rebuilds page->data (and page->rules) with a lighter data
+ * threshold. *changed is 0, and nothing is done, on a page that has no
+ * lighter reading (any page but a low-resolution black-and-white one).
+ * Labels erased by ocr_page_erase() must be erased again. */
+cs_status ocr_page_lighten(ocr_page *page, int *changed, cs_error *err);
+
 cs_status ocr_page_erase(ocr_page *page, struct Pix *mask, cs_error *err);
 
 /*

@@ -61,12 +61,20 @@
  * with the white around it. On generated faxes, 150 lost the bars of E, L
  * and Z, 190 let noise join characters; 160-180 read alike. */
 #define SMOOTHED_DATA_THRESHOLD 170
+/* ...but a thin font (Courier's strokes are 2 pixels at 300 dpi) is
+ * dithered into dots on a fax, and at that level its characters break into
+ * specks. Its lighter reading keeps the pixels up to this level that are
+ * joined to ink as dark as data (isolated light dots stay out). */
+#define SMOOTHED_LIGHT_THRESHOLD 200
 
 /* Rule removal: a run this long (working pixels) is a form rule. Data
  * characters are at most about 35 x 50 pixels. */
 #define RULE_MIN_HLEN 75
 #define RULE_MIN_VLEN 71
 #define RULE_MIN_DOTTED 300
+/* The widest break bridged in a dotted rule: below 150 dpi (a fax) thin
+ * rules break into dots farther apart. */
+#define RULE_GAP(dotted) ((dotted) ? 7 : 5)
 /* The thickest rule (with its grown edges) a crossing stroke is rejoined
  * across. */
 #define CROSSING_MAX 11
@@ -736,7 +744,7 @@ ocr_page_prepare(ocr_page **out, const intake_page *in,
      * find them in the ink image, where they are whole lines. */
     rc = remove_rules(&page->rules, page->data,
                       page_is_low_res_bw(page) ? page->ink : page->data,
-                      dotted ? 7 : 5, err);
+                      RULE_GAP(dotted), err);
     if (rc != CS_OK)
         goto cleanup;
     if (page->kind == OCR_SCAN_GRAY) {
@@ -754,6 +762,41 @@ cleanup:
     pixDestroy(&flat);
     ocr_page_free(page);
     return rc;
+}
+
+cs_status
+ocr_page_lighten(ocr_page *page, int *changed, cs_error *err)
+{
+    PIX *seed = NULL, *mask = NULL, *data = NULL, *rules = NULL;
+    cs_status rc;
+
+    if (page == NULL || changed == NULL || page->gray == NULL)
+        return cs_error_set(err, CS_EINVAL, "ocr_page_lighten: bad page");
+    *changed = 0;
+    if (!page_is_low_res_bw(page))
+        return CS_OK;
+    seed = pixThresholdToBinary(page->gray, SMOOTHED_DATA_THRESHOLD);
+    mask = pixThresholdToBinary(page->gray, SMOOTHED_LIGHT_THRESHOLD);
+    data = seed != NULL && mask != NULL ? pixSeedfillBinary(NULL, seed, mask, 8)
+                                        : NULL;
+    pixDestroy(&seed);
+    pixDestroy(&mask);
+    if (data == NULL)
+        return cs_error_set(err, CS_ENOMEM, "out of memory lightening page");
+    /* A black-and-white page is never flattened: source_dpi is the
+     * file's. */
+    rc = remove_rules(&rules, data, page->ink, RULE_GAP(page->source_dpi < 150),
+                      err);
+    if (rc != CS_OK) {
+        pixDestroy(&data);
+        return rc;
+    }
+    pixDestroy(&page->data);
+    pixDestroy(&page->rules);
+    page->data = data;
+    page->rules = rules;
+    *changed = 1;
+    return CS_OK;
 }
 
 /* Ink of pixs at least `t` pixels thick both across and along: every

@@ -163,6 +163,11 @@ static const struct page_case page_cases[] = {
      * every one left empty while the hand wrote in it, is flagged. */
     {"sample_handwritten", SAMPLES, "claim0001_handwritten.jpg", MAKE_AS_IS, 0,
      0, 0, 0.15},
+    /* A fax (204 x 98 dpi, dithered); the second printed in Courier,
+     * whose thin strokes the dither breaks into dots. */
+    {"sample_fax", SAMPLES, "claim0001_fax.tif", MAKE_AS_IS, 0, 0, 0, 0.80},
+    {"fixture_fax_courier", FIXTURES, "courier0002_fax.tif", MAKE_AS_IS, 0, 0,
+     0, 0.80},
     /* a phone photo: perspective, uneven light, no resolution */
     {"sample_photo", SAMPLES, "claim0001_photo.jpg", MAKE_AS_IS, 0, 0, 0, 0},
     /* deliberately wrong values */

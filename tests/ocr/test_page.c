@@ -24,6 +24,7 @@
 #include "support/support.h"
 
 #define SAMPLES CS_SOURCE_DIR "/samples/scans/"
+#define FIXTURES CS_SOURCE_DIR "/tests/fixtures/"
 #define DEG2RAD (3.14159265358979 / 180.0)
 
 /* The decoded samples (same claim, different scans) and one engine. */
@@ -633,6 +634,65 @@ test_fax_dropped_line_repaired(void **state)
     assert_true(dropped * 4 >= intact * 3);
 }
 
+/* Number of pix's 8-connected components. */
+static int
+component_count(PIX *pix)
+{
+    BOXA *boxa = pixConnCompBB(pix, 8);
+    int n = boxa != NULL ? boxaGetCount(boxa) : -1;
+
+    boxaDestroy(&boxa);
+    return n;
+}
+
+/* A fax printed in a thin font (Courier): at the data threshold its
+ * characters break into specks; the lighter reading joins them (fewer
+ * components, more ink), taking only light pixels joined to dark ink, not
+ * every light one. A page that is not a low-resolution black-and-white
+ * one is left as it is. */
+static void
+test_fax_thin_font_lightened(void **state)
+{
+    intake_page in;
+    cs_error err = CS_ERROR_INIT;
+    PIX *light = NULL;
+    int before, after, changed = -1;
+    l_int32 ink_before, ink_after, ink_light, same = 0;
+
+    (void)state;
+    assert_int_equal(ts_scan_page1(&in, FIXTURES "courier0002_fax.tif"), 0);
+    assert_int_equal(ocr_page_prepare(&s.page, &in, NULL, &err), CS_OK);
+    intake_page_clear(&in);
+    before = component_count(s.page->data);
+    (void)pixCountPixels(s.page->data, &ink_before, NULL);
+    assert_int_equal(ocr_page_lighten(s.page, &changed, &err), CS_OK);
+    assert_int_equal(changed, 1);
+    after = component_count(s.page->data);
+    (void)pixCountPixels(s.page->data, &ink_after, NULL);
+    light = pixThresholdToBinary(s.page->gray, 200);
+    assert_non_null(light);
+    (void)pixCountPixels(light, &ink_light, NULL);
+    pixDestroy(&light);
+    print_message("components %d -> %d; ink %d -> %d (light level: %d)\n",
+                  before, after, ink_before, ink_after, ink_light);
+    assert_true(after * 4 < before * 3);
+    assert_true(ink_after > ink_before);
+    assert_true(ink_after < ink_light);
+    ocr_page_free(s.page);
+
+    assert_int_equal(load_sample(&s.pix, "claim0001_bw300.tif"), 0);
+    s.page = prepare(s.pix, 300, NULL);
+    assert_non_null(s.page);
+    pixDestroy(&s.pix);
+    s.pix = pixCopy(NULL, s.page->data);
+    changed = -1;
+    assert_int_equal(ocr_page_lighten(s.page, &changed, &err), CS_OK);
+    assert_int_equal(changed, 0);
+    (void)pixEqual(s.pix, s.page->data, &same);
+    assert_true(same);
+    assert_int_equal(ocr_page_lighten(NULL, &changed, &err), CS_EINVAL);
+}
+
 /* ---- Arguments and erasing ----------------------------------------- */
 
 static void
@@ -1099,7 +1159,7 @@ test_engine_without_page(void **state)
 #define N_TESTS                                                                \
     (TS_COUNT(skew_cases) + TS_COUNT(kind_cases) + TS_COUNT(data_cases) +      \
      TS_COUNT(scale_cases) + TS_COUNT(blank_cases) + TS_COUNT(photo_cases) +   \
-     TS_COUNT(runs_cases) + 17)
+     TS_COUNT(runs_cases) + 18)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -1124,6 +1184,7 @@ main(void)
     ADD_ROWS(photo_cases, test_photo_case);
     ADD_TEST("fax_thin_rules_in_ink", test_fax_thin_rules_in_ink);
     ADD_TEST("fax_dropped_line_repaired", test_fax_dropped_line_repaired);
+    ADD_TEST("fax_thin_font_lightened", test_fax_thin_font_lightened);
     ADD_TEST("prepare_bad_arguments", test_prepare_bad_arguments);
     ADD_TEST("erase", test_erase);
     ADD_TEST("erase_gray_keeps_data", test_erase_gray_keeps_data);
