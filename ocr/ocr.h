@@ -33,6 +33,9 @@ typedef struct ocr_page {
                           allows it (color, gray); long rules removed */
     struct Pix *rules; /* 1 bpp: the rule pixels taken out of data (data
                           crossing them was cut there) */
+    struct Pix *datag; /* 8 bpp, deskewed: on a color page, the channel
+                          data was thresholded from (red: the form is
+                          nearly white in it); NULL on other pages */
     ocr_scan_kind kind;
     float skew_degrees;      /* measured skew (0 when not measured) */
     float skew_confidence;   /* Leptonica's confidence of the measure */
@@ -76,9 +79,10 @@ void ocr_page_free(ocr_page *page);
  * a black-and-white page, strokes as thick as print's that belong to ink
  * reaching out of mask. */
 /* For a page whose data strokes came out broken into specks (a thin font
- * on a fax), rebuilds page->data (and page->rules) with a lighter data
- * threshold. *changed is 0, and nothing is done, on a page that has no
- * lighter reading (any page but a low-resolution black-and-white one).
+ * on a fax or a blurred color scan), rebuilds page->data (and page->rules)
+ * with a lighter data threshold, keeping only light pixels joined to ink
+ * as dark as data. *changed is 0, and nothing is done, on a page that has
+ * no lighter reading (gray, and black-and-white at full resolution).
  * Labels erased by ocr_page_erase() must be erased again. */
 cs_status ocr_page_lighten(ocr_page *page, int *changed, cs_error *err);
 

@@ -20,6 +20,9 @@
 /* In the red channel of a color scan the red form is nearly white; data
  * stays dark. */
 #define COLOR_DATA_THRESHOLD 110
+/* A thin font, blurred (JPEG, a soft scan), breaks into specks at that
+ * level: its lighter reading (ocr_page_lighten) goes this much higher. */
+#define COLOR_LIGHT_STEP 40
 /* The same in a photo, whose data strokes are blurred lighter, the more
  * so the blurrier the photo: the threshold sits halfway between the
  * paper (200 after background normalization) and the data's dark cores
@@ -94,6 +97,7 @@ ocr_page_free(ocr_page *page)
     pixDestroy(&page->ink);
     pixDestroy(&page->data);
     pixDestroy(&page->rules);
+    pixDestroy(&page->datag);
     free(page);
 }
 
@@ -752,6 +756,10 @@ ocr_page_prepare(ocr_page **out, const intake_page *in,
         if (rc != CS_OK)
             goto cleanup;
     }
+    if (page->kind == OCR_SCAN_COLOR) {
+        page->datag = datag; /* for ocr_page_lighten */
+        datag = NULL;
+    }
     *out = page;
     page = NULL;
     goto cleanup;
@@ -767,16 +775,29 @@ cleanup:
 cs_status
 ocr_page_lighten(ocr_page *page, int *changed, cs_error *err)
 {
-    PIX *seed = NULL, *mask = NULL, *data = NULL, *rules = NULL;
+    PIX *seed = NULL, *mask = NULL, *data = NULL, *rules = NULL, *src;
+    int dark, light;
     cs_status rc;
 
     if (page == NULL || changed == NULL || page->gray == NULL)
         return cs_error_set(err, CS_EINVAL, "ocr_page_lighten: bad page");
     *changed = 0;
-    if (!page_is_low_res_bw(page))
+    if (page_is_low_res_bw(page)) {
+        src = page->gray;
+        dark = SMOOTHED_DATA_THRESHOLD;
+        light = SMOOTHED_LIGHT_THRESHOLD;
+    } else if (page->kind == OCR_SCAN_COLOR && page->datag != NULL) {
+        src = page->datag;
+        dark =
+            page->flattened ? photo_data_threshold(src) : COLOR_DATA_THRESHOLD;
+        /* no nearer the paper (200 once normalized) than halfway */
+        light = dark + (COLOR_LIGHT_STEP < (200 - dark) / 2 ? COLOR_LIGHT_STEP
+                                                            : (200 - dark) / 2);
+    } else {
         return CS_OK;
-    seed = pixThresholdToBinary(page->gray, SMOOTHED_DATA_THRESHOLD);
-    mask = pixThresholdToBinary(page->gray, SMOOTHED_LIGHT_THRESHOLD);
+    }
+    seed = pixThresholdToBinary(src, dark);
+    mask = pixThresholdToBinary(src, light);
     data = seed != NULL && mask != NULL ? pixSeedfillBinary(NULL, seed, mask, 8)
                                         : NULL;
     pixDestroy(&seed);
@@ -785,8 +806,8 @@ ocr_page_lighten(ocr_page *page, int *changed, cs_error *err)
         return cs_error_set(err, CS_ENOMEM, "out of memory lightening page");
     /* A black-and-white page is never flattened: source_dpi is the
      * file's. */
-    rc = remove_rules(&rules, data, page->ink, RULE_GAP(page->source_dpi < 150),
-                      err);
+    rc = remove_rules(&rules, data, page_is_low_res_bw(page) ? page->ink : data,
+                      RULE_GAP(page->source_dpi < 150), err);
     if (rc != CS_OK) {
         pixDestroy(&data);
         return rc;

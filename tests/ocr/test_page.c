@@ -648,8 +648,8 @@ component_count(PIX *pix)
 /* A fax printed in a thin font (Courier): at the data threshold its
  * characters break into specks; the lighter reading joins them (fewer
  * components, more ink), taking only light pixels joined to dark ink, not
- * every light one. A page that is not a low-resolution black-and-white
- * one is left as it is. */
+ * every light one. A black-and-white page at full resolution (no levels
+ * to go lighter in) is left as it is. */
 static void
 test_fax_thin_font_lightened(void **state)
 {
