@@ -32,9 +32,11 @@ def claim_rng(seed, idx, page=1):
     return random.Random("claim:%d:%d:%d" % (seed, idx, page))
 
 
-def generate_one(out, seed, idx, kind, mono_font=None):
+def generate_one(out, seed, idx, kind, mono_font=None, hand_font=None):
     if mono_font:
         render.MONO_FONT = mono_font
+    if hand_font:
+        render.HAND_FONTS = [hand_font]
     style, writer = scan.KINDS[kind]
     prng = random.Random("scan:%d:%d:%s" % (seed, idx, kind))
     nrng = np.random.default_rng([seed & 0xFFFFFFFF, idx, ALL_KINDS.index(kind), 1500])
@@ -78,6 +80,10 @@ def main(argv=None):
                          "relative to %s), e.g. "
                          "/usr/share/fonts/opentype/urw-base35/NimbusMonoPS-Regular.otf "
                          "(Courier, package fonts-urw-base35)" % (render.MONO_FONT, render.FONT_DIRS[0]))
+    ap.add_argument("--hand-font", default=None,
+                    help="font file of the hand-filled kind (default: one of %s, at random); "
+                         "e.g. /usr/share/fonts/opentype/bwht/BecauseWeBuild-Regular.otf "
+                         "(package fonts-bwht)" % ", ".join(render.HAND_FONTS))
     ap.add_argument("--quiet", action="store_true")
     a = ap.parse_args(argv)
     kinds = [k.strip() for k in a.kinds.split(",") if k.strip()]
@@ -85,12 +91,12 @@ def main(argv=None):
     if bad:
         ap.error("unknown kind(s): %s (known: %s)" % (",".join(bad), ",".join(ALL_KINDS)))
     os.makedirs(a.out, exist_ok=True)
-    if a.mono_font:
-        path = a.mono_font if os.path.isabs(a.mono_font) else os.path.join(render.FONT_DIRS[0], a.mono_font)
-        if not os.path.exists(path):
+    for fnt in (a.mono_font, a.hand_font):
+        path = fnt and (fnt if os.path.isabs(fnt) else os.path.join(render.FONT_DIRS[0], fnt))
+        if path and not os.path.exists(path):
             ap.error("no such font: %s" % path)
-    tasks = [(a.out, a.seed, i, k, a.mono_font) for i in range(a.start, a.start + a.count)
-             for k in kinds]
+    tasks = [(a.out, a.seed, i, k, a.mono_font, a.hand_font)
+             for i in range(a.start, a.start + a.count) for k in kinds]
     t0 = time.time()
     if a.jobs > 1:
         import multiprocessing as mp
