@@ -145,6 +145,8 @@ typedef struct extract_result {
                                   photographed below 200 */
     int poor_print;            /* the first reading doubted most fields
                                   (hand-filled, smudged): not clean print */
+    int handwritten;           /* the characters' heights and baselines
+                                  vary as a hand's do */
     float skew_degrees;
     float skew_confidence;
     int deskewed; /* the page was rotated by the measured skew */

@@ -354,7 +354,8 @@ extract__review(extract_result *res, const struct tm *today)
     /* Fax resolution, or a page most of whose readings OCR doubts: every
      * text field that holds ink is doubtful. Check boxes are decided by
      * ink, not OCR, and keep their own verdict. */
-    if (res->low_resolution || res->poor_print || extract__poor_page(res)) {
+    if (res->low_resolution || res->poor_print || res->handwritten ||
+        extract__poor_page(res)) {
         page_flag(res, "scan_quality");
         for (size_t i = 0; i < res->nfields; i++)
             if (res->fields[i].has_ink &&

@@ -172,6 +172,11 @@ static const struct page_case page_cases[] = {
     /* The color sample's data faint, dark only in specks. */
     {"speckled_color300", SAMPLES, "claim0001_color300.png", MAKE_SPECKLED, 0,
      0, 0, 0},
+    /* Filled by hand in a font the generator does not use by default
+     * (fonts-bwht): OCR reads it with confidence, wrongly at times; the
+     * page is known to be hand-filled by its uneven characters. */
+    {"fixture_hand_other_font", FIXTURES, "bwht0001_handwritten.jpg",
+     MAKE_AS_IS, 0, 0, 0, 0.5},
     /* a phone photo: perspective, uneven light, no resolution */
     {"sample_photo", SAMPLES, "claim0001_photo.jpg", MAKE_AS_IS, 0, 0, 0, 0},
     /* deliberately wrong values */
