@@ -54,8 +54,9 @@ typedef enum {
     EXTRACT_CHECK_SUM = 0,    /* total equals the sum of the parts */
     EXTRACT_CHECK_DATE_ORDER, /* field (from) not after field2 (to) */
     EXTRACT_CHECK_POINTER,    /* letters name filled targets (A = first) */
-    EXTRACT_CHECK_REQUIRES    /* field filled (with one of values, when
+    EXTRACT_CHECK_REQUIRES,   /* field filled (with one of values, when
                                  values are given) requires field2 filled */
+    EXTRACT_CHECK_REQUIRED    /* parts are filled on every claim */
 } extract_check_type;
 
 typedef struct extract_check_def {
@@ -63,7 +64,8 @@ typedef struct extract_check_def {
     size_t field;  /* index into fields: total, from, pointer, field */
     size_t field2; /* to, requires */
     size_t nparts;
-    size_t parts[EXTRACT_MAX_PARTS]; /* sum parts, pointer targets */
+    size_t parts[EXTRACT_MAX_PARTS]; /* sum parts, pointer targets,
+                                        required fields */
     size_t nvalues;
     char values[4][16];
     char reason[32]; /* requires: the reason field2 is flagged with */

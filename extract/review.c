@@ -208,6 +208,12 @@ run_checks(extract_result *res, const struct tm *today)
         case EXTRACT_CHECK_POINTER:
             check_pointer(res, c);
             break;
+        case EXTRACT_CHECK_REQUIRED:
+            for (size_t k = 0; k < c->nparts; k++)
+                if (res->fields[c->parts[k]].value[0] == '\0')
+                    extract__field_flag(&res->fields[c->parts[k]],
+                                        "required_missing");
+            break;
         case EXTRACT_CHECK_REQUIRES:
             if (a->value[0] == '\0' || b->value[0] != '\0')
                 break;
@@ -294,6 +300,30 @@ extract_values_cross_check(const char **reasons_out,
     return CS_OK;
 }
 
+/* Fields every claim carries, found empty, at which a page's data is
+ * taken for unread (faint print, a light pen): every empty field may
+ * then hold data no one saw. */
+#define DATA_MISSING_REQUIRED 3
+
+static void
+data_missing(extract_result *res)
+{
+    const extract_template *tpl = res->form;
+    size_t missing = 0;
+
+    for (size_t i = 0; i < tpl->nchecks; i++)
+        for (size_t k = 0; tpl->checks[i].type == EXTRACT_CHECK_REQUIRED &&
+                           k < tpl->checks[i].nparts;
+             k++)
+            missing += res->fields[tpl->checks[i].parts[k]].value[0] == '\0';
+    if (missing < DATA_MISSING_REQUIRED)
+        return;
+    page_flag(res, "data_missing");
+    for (size_t i = 0; i < res->nfields; i++)
+        if (res->fields[i].value[0] == '\0')
+            extract__field_flag(&res->fields[i], "data_missing");
+}
+
 int
 extract__registration_poor(const extract_result *res)
 {
@@ -342,6 +372,7 @@ extract__review(extract_result *res, const struct tm *today)
             review_text(f, &res->form->fields[i], today);
     }
     run_checks(res, today);
+    data_missing(res);
     /* A page whose printed form is there but could be aligned only by its
      * QR code (perspective, folds), or whose characters mostly fall
      * outside every field, was read at doubtful places: every field is

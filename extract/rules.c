@@ -415,6 +415,11 @@ static const reason_entry other_reasons[] = {
     {"ink_unread", "there is ink in the field but no text was read"},
     {"ink_beside", "the field is empty, but ink that no field took lies "
                    "just outside it: data printed off its line?"},
+    {"required_missing", "the field is empty, but every claim must carry "
+                         "it: not read (faint print?), or left out"},
+    {"data_missing", "several fields every claim carries are empty: the "
+                     "page's data may not have been read (faint print?), "
+                     "and this empty field may hold some"},
     {"text_length_mismatch", "the text read does not fill the ink in the "
                              "field"},
     {"check_ambiguous", "more than one box, or no box clearly, is marked"},

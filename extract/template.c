@@ -489,6 +489,25 @@ parse_check(parser *p, const json_t *c, int n, int count)
                  (copy_string(d->reason, sizeof(d->reason), reason) != 0 ||
                   strcmp(extract__reason_text(d->reason), d->reason) == 0))
             rc = bad(p, "\"reason\" is not a known reason");
+    } else if (strcmp(type, "required") == 0) {
+        size_t i;
+        json_t *t;
+        d->type = EXTRACT_CHECK_REQUIRED;
+        list = json_object_get(c, "fields");
+        if (!json_is_array(list) || json_array_size(list) == 0 ||
+            json_array_size(list) > EXTRACT_MAX_PARTS)
+            rc = bad(p, "a required check needs 1 to 16 \"fields\"");
+        json_array_foreach(list, i, t)
+        {
+            const char *fid = json_string_value(t);
+            if (rc != CS_OK)
+                break;
+            d->parts[d->nparts] = fid != NULL
+                                      ? extract__template_field_index(tpl, fid)
+                                      : (size_t)-1;
+            if (d->parts[d->nparts++] == (size_t)-1)
+                rc = bad(p, "a required field is not a field");
+        }
     } else {
         rc = bad(p, "unknown check type");
     }

@@ -586,6 +586,53 @@ test_blank_page_as_cms1500(void **state)
     check_record(s.res, "blank.png", 1, "0123456789abcdef");
 }
 
+/* The form itself, with nothing written on it, as a color scan: it
+ * registers, and reads empty. The fields every claim carries are flagged
+ * "required_missing", and so many of them missing flags the page and every
+ * (empty) field "data_missing": a page whose print is too faint to read
+ * must not pass as an empty claim. */
+static void
+test_unfilled_form_data_missing(void **state)
+{
+    extract_options opts = EXTRACT_OPTIONS_INIT;
+    cs_error err = CS_ERROR_INIT;
+    PIX *form = pixRead(CS_FORMS_DIR "/cms1500-0212-blank-300dpi.png");
+    size_t required = 0;
+
+    (void)state;
+    assert_non_null(form);
+    s.page.pix = pixConvertTo32(form);
+    pixDestroy(&form);
+    assert_non_null(s.page.pix);
+    s.page.number = 1;
+    s.page.xres = s.page.yres = 300;
+    assert_int_equal(ocr_page_prepare(&s.prepared, &s.page, NULL, &err), CS_OK);
+    opts.form = "cms1500";
+    opts.today = &fx.today;
+    assert_int_equal(
+        extract_page_run(&s.res, fx.eng, s.prepared, fx.cat, &opts, &err),
+        CS_OK);
+    assert_int_equal(s.res->reg.method, EXTRACT_REG_RULES);
+    assert_true(s.res->review);
+    assert_true(s.res->nreasons >= 1);
+    assert_string_equal(s.res->reasons[s.res->nreasons - 1], "data_missing");
+    for (size_t i = 0; i < s.res->nfields; i++) {
+        const extract_field *f = &s.res->fields[i];
+        assert_string_equal(f->value, "");
+        assert_true(f->review);
+        assert_true(has_reason(f, "data_missing"));
+        required += has_reason(f, "required_missing");
+    }
+    assert_true(has_reason(extract_result_field(s.res, "patient_name"),
+                           "required_missing"));
+    assert_true(has_reason(extract_result_field(s.res, "line1_charges"),
+                           "required_missing"));
+    assert_false(has_reason(extract_result_field(s.res, "line2_charges"),
+                            "required_missing"));
+    print_message("%zu required fields missing\n", required);
+    assert_int_equal(required, 21);
+}
+
 static void
 test_unknown_form_name(void **state)
 {
@@ -615,7 +662,7 @@ test_unknown_form_name(void **state)
     extract_result_free(NULL);
 }
 
-#define N_TESTS (TS_COUNT(page_cases) + 3)
+#define N_TESTS (TS_COUNT(page_cases) + 4)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -631,6 +678,7 @@ main(void)
     ADD_ROWS(page_cases, test_page_case);
     ADD_TEST("blank_page_identified", test_blank_page_identified);
     ADD_TEST("blank_page_as_cms1500", test_blank_page_as_cms1500);
+    ADD_TEST("unfilled_form_data_missing", test_unfilled_form_data_missing);
     ADD_TEST("unknown_form_name", test_unknown_form_name);
     if (n != N_TESTS)
         return 1; /* the table of tests is out of step with N_TESTS */

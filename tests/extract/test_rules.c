@@ -398,6 +398,8 @@ static const struct reason_case reason_cases[] = {
     REASON("registration_poor"),
     REASON("ink_unread"),
     REASON("ink_beside"),
+    REASON("required_missing"),
+    REASON("data_missing"),
     REASON("text_length_mismatch"),
     REASON("check_ambiguous"),
     REASON("total_mismatch"),

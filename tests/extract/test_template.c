@@ -459,6 +459,20 @@ static const struct tpl_case tpl_cases[] = {
          "{\"check\": \"requires\", \"field\": \"name\", "
          "\"requires\": \"total\", \"reason\": \"no_such_reason\"}") T_TAIL,
      CS_EINVAL, "\"reason\"", "checks", 0},
+    {"check_required",
+     T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS T_REPEAT T_CHECKS_WITH(
+         "{\"check\": \"required\", \"fields\": [\"name\", "
+         "\"line1_charges\"]}") T_TAIL,
+     CS_OK, NULL, NULL, 5},
+    {"check_required_without_fields",
+     T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS T_REPEAT T_CHECKS_WITH(
+         "{\"check\": \"required\", \"fields\": []}") T_TAIL,
+     CS_EINVAL, "\"fields\"", "checks", 0},
+    {"check_required_names_missing_field",
+     T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS T_REPEAT T_CHECKS_WITH(
+         "{\"check\": \"required\", \"fields\": [\"name\", "
+         "\"line3_charges\"]}") T_TAIL,
+     CS_EINVAL, "required field is not a field", "checks", 0},
 };
 
 static void

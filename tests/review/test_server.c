@@ -224,7 +224,7 @@ test_auth_required(void **state)
     assert_int_equal(http(&r, "GET", "/api/queue", auth("alice"), NULL), 0);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.text, "Cache-Control: no-store"));
-    assert_non_null(strstr(r.body, "\"flagged\":3"));
+    assert_non_null(strstr(r.body, "\"flagged\":4"));
     response_free(&r);
     assert_int_equal(http(&r, "GET", "/", auth("alice"), NULL), 0);
     assert_int_equal(r.status, 200);
@@ -420,6 +420,20 @@ test_correction_to_export(void **state)
     assert_int_equal(http(&r, "POST", path, auth("alice"),
                           "{\"action\":\"correct\",\"value\":\"x\","
                           "\"override\":true}"),
+                     0);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"done\":false"));
+    response_free(&r);
+    /* diagnosis A itself, painted out: every claim carries one, so left
+     * empty it needs an override too */
+    snprintf(path, sizeof(path), "%sdiagnosis_a", base);
+    assert_int_equal(
+        http(&r, "POST", path, auth("alice"), "{\"action\":\"accept\"}"), 0);
+    assert_int_equal(r.status, 422);
+    assert_non_null(strstr(r.body, "required_missing"));
+    response_free(&r);
+    assert_int_equal(http(&r, "POST", path, auth("alice"),
+                          "{\"action\":\"accept\",\"override\":true}"),
                      0);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "\"done\":true"));

@@ -76,11 +76,22 @@ try {
   await page.waitForSelector("#queue tbody tr");
   check((await page.textContent("#who")) === "dana", "reviewer name shown");
   const row = await page.textContent("#queue tbody tr");
-  check(row.includes("cms1500") && row.includes("3"), "queue row: form and 3 flags");
+  check(row.includes("cms1500") && row.includes("4"), "queue row: form and 4 flags");
 
-  // Enter on the focused (oldest) row opens it; focus lands on the first flag.
+  // Enter on the focused (oldest) row opens it; focus lands on the first
+  // flag: diagnosis A, painted out, which every claim must carry. Enter
+  // (keep it empty) is refused with the rule; Ctrl+Enter overrides.
   await page.keyboard.press("Enter");
   await page.waitForSelector("#doc-view:not([hidden]) #fields li");
+  await page.waitForFunction(() => document.activeElement &&
+    document.activeElement.name === "diagnosis_a");
+  const whyEmpty = await page.textContent("#fields li[data-field=diagnosis_a] .why");
+  check(/must carry/i.test(whyEmpty), "the missing field's reason in plain words");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => /still fails/.test(
+    document.querySelector("#fields li[data-field=diagnosis_a] .msg").textContent));
+  await page.keyboard.press("Control+Enter");
+  await page.waitForSelector("#fields li[data-field=diagnosis_a].done");
   await page.waitForFunction(() => document.activeElement &&
     document.activeElement.name === "service_facility_npi");
   await page.waitForFunction(() => {
@@ -125,7 +136,8 @@ try {
     " FROM review_audit ORDER BY id"]).toString();
   check(audit.includes(`service_facility_npi|correct|${BAD_NPI}|${GOOD_NPI}|dana`),
         "the audit holds the correction");
-  check(audit.includes("line1_diagnosis_pointer|override|") &&
+  check(audit.includes("diagnosis_a|override|") &&
+        audit.includes("line1_diagnosis_pointer|override|") &&
         audit.includes("line2_diagnosis_pointer|override|"),
         "the audit holds the overrides");
   const exported = execFileSync(claimscan, ["export", "--state", state,
