@@ -9,6 +9,7 @@
 #include <leptonica/allheaders.h>
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 /* Pixels darker than this (after background normalization to ~200) count
@@ -548,6 +549,49 @@ cleanup:
     return rc;
 }
 
+/* The data threshold of a color scan's background-normalized red
+ * channel: COLOR_DATA_THRESHOLD, but for faint print (a worn ribbon, light
+ * toner) FAINT_MARGIN lighter than its strokes' level, up to
+ * FAINT_DATA_MAX. The level: the FAINT_QUANTILE of the pixels darker than
+ * the paper and the red form (below FAINT_INK_BELOW); the form's black QR
+ * code holds the darkest few percent. Black print measured 31-49 there
+ * (scans at 200 and 300 dpi, JPEG), print at ink levels 90-150 78-122;
+ * below FAINT_LEVEL_MIN the print is taken for black. */
+#define FAINT_INK_BELOW 170
+#define FAINT_QUANTILE 0.10
+#define FAINT_LEVEL_MIN 70
+#define FAINT_MARGIN 30
+#define FAINT_DATA_MAX 140
+
+static int
+color_data_threshold(PIX *pixs)
+{
+    NUMA *na = pixGetGrayHistogram(pixs, 1);
+    l_float32 total = 0.0f, sum = 0.0f, v;
+    int i, level = 0;
+
+    if (na == NULL)
+        return COLOR_DATA_THRESHOLD;
+    for (i = 0; i < FAINT_INK_BELOW; i++) {
+        (void)numaGetFValue(na, i, &v);
+        total += v;
+    }
+    for (i = 0; i < FAINT_INK_BELOW && total > 0.0f; i++) {
+        (void)numaGetFValue(na, i, &v);
+        sum += v;
+        if (sum >= total * FAINT_QUANTILE) {
+            level = i;
+            break;
+        }
+    }
+    numaDestroy(&na);
+    if (level < FAINT_LEVEL_MIN)
+        return COLOR_DATA_THRESHOLD;
+    i = level + FAINT_MARGIN;
+    return i < COLOR_DATA_THRESHOLD ? COLOR_DATA_THRESHOLD
+                                    : (i > FAINT_DATA_MAX ? FAINT_DATA_MAX : i);
+}
+
 /* The data threshold of a photo's background-normalized red channel. */
 static int
 photo_data_threshold(PIX *pixs)
@@ -726,7 +770,7 @@ ocr_page_prepare(ocr_page **out, const intake_page *in,
     case OCR_SCAN_COLOR:
         page->data = pixThresholdToBinary(
             datag, page->flattened ? photo_data_threshold(datag)
-                                   : COLOR_DATA_THRESHOLD);
+                                   : color_data_threshold(datag));
         break;
     case OCR_SCAN_GRAY:
         /* The form's gray ink is too close to the data's black to split
@@ -788,8 +832,8 @@ ocr_page_lighten(ocr_page *page, int *changed, cs_error *err)
         light = SMOOTHED_LIGHT_THRESHOLD;
     } else if (page->kind == OCR_SCAN_COLOR && page->datag != NULL) {
         src = page->datag;
-        dark =
-            page->flattened ? photo_data_threshold(src) : COLOR_DATA_THRESHOLD;
+        dark = page->flattened ? photo_data_threshold(src)
+                               : color_data_threshold(src);
         /* no nearer the paper (200 once normalized) than halfway */
         light = dark + (COLOR_LIGHT_STEP < (200 - dark) / 2 ? COLOR_LIGHT_STEP
                                                             : (200 - dark) / 2);

@@ -139,7 +139,8 @@ scratch_free(void **state)
 typedef enum {
     MAKE_AS_IS = 0,  /* the scan as it is */
     MAKE_REPRINT_BW, /* black-and-white, data moved against the form */
-    MAKE_SPECKLED    /* color, the data faint with dark specks in it */
+    MAKE_SPECKLED,   /* color, the data faint with dark specks in it */
+    MAKE_FAINT       /* color, the data printed faint (gray, 120-140) */
 } make_kind;
 
 struct page_case {
@@ -177,6 +178,10 @@ static const struct page_case page_cases[] = {
      * page is known to be hand-filled by its uneven characters. */
     {"fixture_hand_other_font", FIXTURES, "bwht0001_handwritten.jpg",
      MAKE_AS_IS, 0, 0, 0, 0.5},
+    /* The color sample's data printed faint (gray, lighter than the usual
+     * data threshold). */
+    {"faint_color300", SAMPLES, "claim0001_color300.png", MAKE_FAINT, 0, 0, 0,
+     0},
     /* a phone photo: perspective, uneven light, no resolution */
     {"sample_photo", SAMPLES, "claim0001_photo.jpg", MAKE_AS_IS, 0, 0, 0, 0},
     /* deliberately wrong values */
@@ -281,6 +286,36 @@ make_speckled(PIX *color)
             if (r >= 110)
                 continue;
             v = (rnd >> 24) < 85 ? 80 : 145;
+            (void)composeRGBPixel(v, v, v, &px);
+            (void)pixSetPixel(out, x, y, px);
+        }
+    }
+    return out;
+}
+
+/* The color scan with its data ink (dark in the red channel) printed
+ * faint, as by a worn ribbon: a pixel of level r becomes gray 115 + r / 4
+ * (cores about 120, edges up to 140), lighter than the color data
+ * threshold of 110. */
+static PIX *
+make_faint(PIX *color)
+{
+    PIX *out = pixCopy(NULL, color);
+    int w = pixGetWidth(color), h = pixGetHeight(color);
+
+    if (out == NULL || pixGetDepth(color) != 32) {
+        pixDestroy(&out);
+        return NULL;
+    }
+    for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+            l_uint32 px;
+            l_int32 r, g, b, v;
+            (void)pixGetPixel(out, x, y, &px);
+            extractRGBValues(px, &r, &g, &b);
+            if (r >= 110)
+                continue;
+            v = 115 + r / 4;
             (void)composeRGBPixel(v, v, v, &px);
             (void)pixSetPixel(out, x, y, px);
         }
@@ -485,8 +520,9 @@ test_page_case(void **state)
             assert_non_null(bw);
             pixDestroy(&s.page.pix);
             s.page.pix = bw;
-        } else if (c->make == MAKE_SPECKLED) {
-            PIX *faint = make_speckled(s.page.pix);
+        } else if (c->make == MAKE_SPECKLED || c->make == MAKE_FAINT) {
+            PIX *faint = c->make == MAKE_FAINT ? make_faint(s.page.pix)
+                                               : make_speckled(s.page.pix);
             assert_non_null(faint);
             pixDestroy(&s.page.pix);
             s.page.pix = faint;
