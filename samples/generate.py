@@ -32,11 +32,17 @@ def claim_rng(seed, idx, page=1):
     return random.Random("claim:%d:%d:%d" % (seed, idx, page))
 
 
-def generate_one(out, seed, idx, kind, mono_font=None, hand_font=None):
-    if mono_font:
-        render.MONO_FONT = mono_font
-    if hand_font:
-        render.HAND_FONTS = [hand_font]
+def generate_one(out, seed, idx, kind, style=None):
+    """style: overrides of render's print settings (mono_font, hand_font,
+    mono_size, ink_level, steady_hand), for robustness sets."""
+    style = style or {}
+    if style.get("mono_font"):
+        render.MONO_FONT = style["mono_font"]
+    if style.get("hand_font"):
+        render.HAND_FONTS = [style["hand_font"]]
+    render.MONO_SIZE = style.get("mono_size")
+    render.INK_LEVEL = style.get("ink_level")
+    render.STEADY_HAND = bool(style.get("steady_hand"))
     style, writer = scan.KINDS[kind]
     prng = random.Random("scan:%d:%d:%s" % (seed, idx, kind))
     nrng = np.random.default_rng([seed & 0xFFFFFFFF, idx, ALL_KINDS.index(kind), 1500])
@@ -84,6 +90,15 @@ def main(argv=None):
                     help="font file of the hand-filled kind (default: one of %s, at random); "
                          "e.g. /usr/share/fonts/opentype/bwht/BecauseWeBuild-Regular.otf "
                          "(package fonts-bwht)" % ", ".join(render.HAND_FONTS))
+    ap.add_argument("--mono-size", type=int, default=None,
+                    help="size of the fixed-pitch print in pixels at 300 dpi (default 43-46 "
+                         "at random; 36 is small print, 52 large)")
+    ap.add_argument("--ink", type=int, default=None,
+                    help="gray level of the printed data, 0-255 (default 0-35, black); "
+                         "120-150 is faint print (a worn ribbon)")
+    ap.add_argument("--steady-hand", action="store_true",
+                    help="hand-filled kind: one size, every character on the baseline, "
+                         "no tilt (default: a hand's jitter)")
     ap.add_argument("--quiet", action="store_true")
     a = ap.parse_args(argv)
     kinds = [k.strip() for k in a.kinds.split(",") if k.strip()]
@@ -95,8 +110,12 @@ def main(argv=None):
         path = fnt and (fnt if os.path.isabs(fnt) else os.path.join(render.FONT_DIRS[0], fnt))
         if path and not os.path.exists(path):
             ap.error("no such font: %s" % path)
-    tasks = [(a.out, a.seed, i, k, a.mono_font, a.hand_font)
-             for i in range(a.start, a.start + a.count) for k in kinds]
+    if a.ink is not None and not 0 <= a.ink <= 255:
+        ap.error("--ink must be 0-255")
+    style = {"mono_font": a.mono_font, "hand_font": a.hand_font, "mono_size": a.mono_size,
+             "ink_level": a.ink, "steady_hand": a.steady_hand}
+    tasks = [(a.out, a.seed, i, k, style) for i in range(a.start, a.start + a.count)
+             for k in kinds]
     t0 = time.time()
     if a.jobs > 1:
         import multiprocessing as mp

@@ -28,6 +28,10 @@ MONO_FONT = "liberation/LiberationMono-Regular.ttf"
 PROP_FONTS = ["liberation/LiberationSans-Regular.ttf", "dejavu/DejaVuSans.ttf",
               "liberation/LiberationSansNarrow-Regular.ttf"]
 HAND_FONTS = ["fifthhorseman/dkg.ttf", "fifthhorseman/dkgIt.ttf", "breip/Breip.ttf"]
+# Overrides for robustness sets (generate.py --mono-size, --ink, --steady-hand):
+MONO_SIZE = None     # fixed-pitch print size in px (default 43-46 at random)
+INK_LEVEL = None     # gray level of printed data (default 0-35: black)
+STEADY_HAND = False  # hand-filled: one size, no per-character jitter or tilt
 
 # Baseline of printed text, from the top of its 50-px cell.
 BASELINE = 41
@@ -78,7 +82,7 @@ def compose(ink, ink_rgb):
 
 
 def render_mono(claim, rng, size=None):
-    size = size or rng.choice([43, 44, 45, 46])
+    size = size or MONO_SIZE or rng.choice([43, 44, 45, 46])
     f = font(MONO_FONT, size)
     adv = f.getlength("M")
     # printer offset: up to half a character cell (30 x 50 px) either way,
@@ -101,6 +105,8 @@ def render_mono(claim, rng, size=None):
             x = x0 + k * CELL_W + ox + jx + (CELL_W - adv) / 2
             d.text((round(x), round(by)), ch, font=f, fill=level, anchor="ls")
     ink_rgb = [rng.randint(0, 35)] * 3
+    if INK_LEVEL is not None:       # faint print: a worn ribbon, light toner
+        ink_rgb = [max(0, min(255, INK_LEVEL + rng.randint(-10, 10)))] * 3
     info = {"style": "mono", "font": os.path.basename(MONO_FONT), "size": size,
             "offset": [round(ox, 1), round(oy, 1)]}
     return compose(ink, ink_rgb), info
@@ -192,10 +198,13 @@ def render_handwritten(claim, rng):
             x = 4.0
             for ch in t:
                 fnt = rng.choice(fonts_sz)
+                if STEADY_HAND:
+                    fnt = fonts_sz[1]
                 if ch == " ":
                     x += fnt.getlength(" ") * rng.uniform(0.9, 1.4)
                     continue
-                chars.append((x + rng.uniform(-1.5, 1.5), rng.uniform(-3, 3), ch, fnt))
+                jx, jy = rng.uniform(-1.5, 1.5), rng.uniform(-3, 3)
+                chars.append((x + jx, 0.0 if STEADY_HAND else jy, ch, fnt))
                 x += fnt.getlength(ch) * rng.uniform(0.95, 1.15) + rng.uniform(0, 3)
             tw = int(x + 12)
             th = 120
@@ -204,7 +213,7 @@ def render_handwritten(claim, rng):
             for cx, cy, ch, fnt in chars:
                 td.text((cx, 80 + cy), ch, font=fnt, fill=255, anchor="ls",
                         stroke_width=width, stroke_fill=255)
-            if abs(angle) > 0.2:
+            if abs(angle) > 0.2 and not STEADY_HAND:
                 tile = tile.rotate(angle, resample=Image.BILINEAR, center=(4, 80))
             px, y0 = _run_anchor(line, col, text, x - 4)
             px += fx - 4
