@@ -398,6 +398,26 @@ check_ref(parser *p, size_t *out, const json_t *c, const char *key, int n)
     return CS_OK;
 }
 
+/* The field ids of the JSON array list (checked for size by the caller)
+ * as d's parts; not_field is the error for an id that is no field. */
+static cs_status
+check_parts(parser *p, extract_check_def *d, const json_t *list,
+            const char *not_field)
+{
+    size_t i;
+    json_t *t;
+
+    json_array_foreach(list, i, t)
+    {
+        const char *id = json_string_value(t);
+        d->parts[d->nparts] =
+            id != NULL ? extract__template_field_index(p->tpl, id) : (size_t)-1;
+        if (d->parts[d->nparts++] == (size_t)-1)
+            return bad(p, not_field);
+    }
+    return CS_OK;
+}
+
 /* How many times a check repeats: the repeat count when it uses "{n}". */
 static int
 check_repeats(const json_t *c, int count)
@@ -444,25 +464,14 @@ parse_check(parser *p, const json_t *c, int n, int count)
         if (rc == CS_OK)
             rc = check_ref(p, &d->field2, c, "to", n);
     } else if (strcmp(type, "pointer") == 0) {
-        size_t i;
-        json_t *t;
         d->type = EXTRACT_CHECK_POINTER;
         rc = check_ref(p, &d->field, c, "field", n);
         list = json_object_get(c, "targets");
         if (rc == CS_OK &&
             (!json_is_array(list) || json_array_size(list) > EXTRACT_MAX_PARTS))
             rc = bad(p, "a pointer check needs up to 16 \"targets\"");
-        json_array_foreach(list, i, t)
-        {
-            const char *tid = json_string_value(t);
-            if (rc != CS_OK)
-                break;
-            d->parts[d->nparts] = tid != NULL
-                                      ? extract__template_field_index(tpl, tid)
-                                      : (size_t)-1;
-            if (d->parts[d->nparts++] == (size_t)-1)
-                rc = bad(p, "a pointer target is not a field");
-        }
+        if (rc == CS_OK)
+            rc = check_parts(p, d, list, "a pointer target is not a field");
     } else if (strcmp(type, "requires") == 0) {
         size_t i;
         json_t *v;
@@ -490,24 +499,13 @@ parse_check(parser *p, const json_t *c, int n, int count)
                   strcmp(extract__reason_text(d->reason), d->reason) == 0))
             rc = bad(p, "\"reason\" is not a known reason");
     } else if (strcmp(type, "required") == 0) {
-        size_t i;
-        json_t *t;
         d->type = EXTRACT_CHECK_REQUIRED;
         list = json_object_get(c, "fields");
         if (!json_is_array(list) || json_array_size(list) == 0 ||
             json_array_size(list) > EXTRACT_MAX_PARTS)
             rc = bad(p, "a required check needs 1 to 16 \"fields\"");
-        json_array_foreach(list, i, t)
-        {
-            const char *fid = json_string_value(t);
-            if (rc != CS_OK)
-                break;
-            d->parts[d->nparts] = fid != NULL
-                                      ? extract__template_field_index(tpl, fid)
-                                      : (size_t)-1;
-            if (d->parts[d->nparts++] == (size_t)-1)
-                rc = bad(p, "a required field is not a field");
-        }
+        if (rc == CS_OK)
+            rc = check_parts(p, d, list, "a required field is not a field");
     } else {
         rc = bad(p, "unknown check type");
     }

@@ -549,6 +549,35 @@ cleanup:
     return rc;
 }
 
+/* The gray level below which lies share q of pixs's pixels darker than
+ * `below` (sampled every `factor` pixels); 0 when there are none, -1 when
+ * out of memory. */
+static int
+level_quantile(PIX *pixs, int factor, int below, double q)
+{
+    NUMA *na = pixGetGrayHistogram(pixs, factor);
+    l_float32 total = 0.0f, sum = 0.0f, v;
+    int i, n, level = 0;
+
+    if (na == NULL)
+        return -1;
+    n = numaGetCount(na) < below ? numaGetCount(na) : below;
+    for (i = 0; i < n; i++) {
+        (void)numaGetFValue(na, i, &v);
+        total += v;
+    }
+    for (i = 0; i < n && total > 0.0f; i++) {
+        (void)numaGetFValue(na, i, &v);
+        sum += v;
+        if ((double)sum >= (double)total * q) {
+            level = i;
+            break;
+        }
+    }
+    numaDestroy(&na);
+    return level;
+}
+
 /* The data threshold of a color scan's background-normalized red
  * channel: COLOR_DATA_THRESHOLD, but for faint print (a worn ribbon, light
  * toner) FAINT_MARGIN lighter than its strokes' level, up to
@@ -566,59 +595,26 @@ cleanup:
 static int
 color_data_threshold(PIX *pixs)
 {
-    NUMA *na = pixGetGrayHistogram(pixs, 1);
-    l_float32 total = 0.0f, sum = 0.0f, v;
-    int i, level = 0;
+    int level = level_quantile(pixs, 1, FAINT_INK_BELOW, FAINT_QUANTILE);
+    int t = level + FAINT_MARGIN;
 
-    if (na == NULL)
-        return COLOR_DATA_THRESHOLD;
-    for (i = 0; i < FAINT_INK_BELOW; i++) {
-        (void)numaGetFValue(na, i, &v);
-        total += v;
-    }
-    for (i = 0; i < FAINT_INK_BELOW && total > 0.0f; i++) {
-        (void)numaGetFValue(na, i, &v);
-        sum += v;
-        if (sum >= total * FAINT_QUANTILE) {
-            level = i;
-            break;
-        }
-    }
-    numaDestroy(&na);
     if (level < FAINT_LEVEL_MIN)
         return COLOR_DATA_THRESHOLD;
-    i = level + FAINT_MARGIN;
-    return i < COLOR_DATA_THRESHOLD ? COLOR_DATA_THRESHOLD
-                                    : (i > FAINT_DATA_MAX ? FAINT_DATA_MAX : i);
+    return t < COLOR_DATA_THRESHOLD ? COLOR_DATA_THRESHOLD
+                                    : (t > FAINT_DATA_MAX ? FAINT_DATA_MAX : t);
 }
 
 /* The data threshold of a photo's background-normalized red channel. */
 static int
 photo_data_threshold(PIX *pixs)
 {
-    NUMA *na = pixGetGrayHistogram(pixs, 2);
-    l_float32 total = 0.0f, sum = 0.0f, v;
-    int i, n, dark = 0;
+    int dark = level_quantile(pixs, 2, 256, PHOTO_DATA_QUANTILE);
+    int t = (dark + 200) / 2;
 
-    if (na == NULL)
+    if (dark < 0)
         return PHOTO_DATA_MIN;
-    n = numaGetCount(na);
-    for (i = 0; i < n; i++) {
-        (void)numaGetFValue(na, i, &v);
-        total += v;
-    }
-    for (i = 0; i < n; i++) {
-        (void)numaGetFValue(na, i, &v);
-        sum += v;
-        if (sum >= total * PHOTO_DATA_QUANTILE) {
-            dark = i;
-            break;
-        }
-    }
-    numaDestroy(&na);
-    i = (dark + 200) / 2;
-    return i < PHOTO_DATA_MIN ? PHOTO_DATA_MIN
-                              : (i > PHOTO_DATA_MAX ? PHOTO_DATA_MAX : i);
+    return t < PHOTO_DATA_MIN ? PHOTO_DATA_MIN
+                              : (t > PHOTO_DATA_MAX ? PHOTO_DATA_MAX : t);
 }
 
 /* Normalizes the background of an 8-bpp image to a flat level, in place. */

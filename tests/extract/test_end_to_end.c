@@ -260,13 +260,15 @@ make_reprint(PIX *color, const json_t *truth, double print_x, double print_y)
     return out;
 }
 
-/* The color scan with its data ink (dark in the red channel) made faint:
- * a third of its pixels, at random, stay dark (80), the rest are light
- * (145, above the color data threshold of 110). So a faint or thin print
- * looks after blur and JPEG: at the data threshold its characters are
- * specks. */
+/* The color scan with its data ink (dark in the red channel, below the
+ * color data threshold of 110) made lighter than that threshold:
+ * - MAKE_SPECKLED: a third of its pixels, at random, stay dark (80), the
+ *   rest are light (145). So a faint or thin print looks after blur and
+ *   JPEG: at the data threshold its characters are specks.
+ * - MAKE_FAINT: printed faint, as by a worn ribbon: a pixel of level r
+ *   becomes gray 115 + r / 4 (cores about 120, edges up to 140). */
 static PIX *
-make_speckled(PIX *color)
+make_lighter(PIX *color, make_kind how)
 {
     PIX *out = pixCopy(NULL, color);
     int w = pixGetWidth(color), h = pixGetHeight(color);
@@ -285,37 +287,10 @@ make_speckled(PIX *color)
             rnd = rnd * 1664525u + 1013904223u; /* an LCG: reproducible */
             if (r >= 110)
                 continue;
-            v = (rnd >> 24) < 85 ? 80 : 145;
-            (void)composeRGBPixel(v, v, v, &px);
-            (void)pixSetPixel(out, x, y, px);
-        }
-    }
-    return out;
-}
-
-/* The color scan with its data ink (dark in the red channel) printed
- * faint, as by a worn ribbon: a pixel of level r becomes gray 115 + r / 4
- * (cores about 120, edges up to 140), lighter than the color data
- * threshold of 110. */
-static PIX *
-make_faint(PIX *color)
-{
-    PIX *out = pixCopy(NULL, color);
-    int w = pixGetWidth(color), h = pixGetHeight(color);
-
-    if (out == NULL || pixGetDepth(color) != 32) {
-        pixDestroy(&out);
-        return NULL;
-    }
-    for (int y = 0; y < h; y++) {
-        for (int x = 0; x < w; x++) {
-            l_uint32 px;
-            l_int32 r, g, b, v;
-            (void)pixGetPixel(out, x, y, &px);
-            extractRGBValues(px, &r, &g, &b);
-            if (r >= 110)
-                continue;
-            v = 115 + r / 4;
+            if (how == MAKE_FAINT)
+                v = 115 + r / 4;
+            else
+                v = (rnd >> 24) < 85 ? 80 : 145;
             (void)composeRGBPixel(v, v, v, &px);
             (void)pixSetPixel(out, x, y, px);
         }
@@ -521,8 +496,7 @@ test_page_case(void **state)
             pixDestroy(&s.page.pix);
             s.page.pix = bw;
         } else if (c->make == MAKE_SPECKLED || c->make == MAKE_FAINT) {
-            PIX *faint = c->make == MAKE_FAINT ? make_faint(s.page.pix)
-                                               : make_speckled(s.page.pix);
+            PIX *faint = make_lighter(s.page.pix, c->make);
             assert_non_null(faint);
             pixDestroy(&s.page.pix);
             s.page.pix = faint;

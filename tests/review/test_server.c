@@ -370,12 +370,27 @@ test_oversized(void **state)
     response_free(&r);
 }
 
+/* Alice posts body about field of document 1, page 1: the answer has
+ * status, and its body holds want (when not NULL). */
+static void
+field_post(const char *field, const char *body, int status, const char *want)
+{
+    char path[256];
+    response r;
+
+    snprintf(path, sizeof(path), "/api/docs/1/pages/1/fields/%s", field);
+    assert_int_equal(http(&r, "POST", path, auth("alice"), body), 0);
+    assert_int_equal(r.status, status);
+    if (want != NULL)
+        assert_non_null(strstr(r.body, want));
+    response_free(&r);
+}
+
 static void
 test_correction_to_export(void **state)
 {
-    static const char *base = "/api/docs/1/pages/1/fields/";
     static char line[1 << 17];
-    char path[256], cmd[4096];
+    char cmd[4096];
     response r;
     FILE *p;
     int found = 0;
@@ -385,59 +400,29 @@ test_correction_to_export(void **state)
                      0);
     assert_int_equal(r.status, 200);
     response_free(&r);
-    snprintf(path, sizeof(path), "%sservice_facility_npi", base);
     /* accepting the bad reading, or a bad correction, needs an override */
-    assert_int_equal(
-        http(&r, "POST", path, auth("alice"), "{\"action\":\"accept\"}"), 0);
-    assert_int_equal(r.status, 422);
-    assert_non_null(strstr(r.body, "npi_check_digit"));
-    response_free(&r);
-    assert_int_equal(http(&r, "POST", path, auth("alice"),
-                          "{\"action\":\"correct\",\"value\":\"2072822334\"}"),
-                     0);
-    assert_int_equal(r.status, 422);
-    response_free(&r);
-    assert_int_equal(http(&r, "POST", path, auth("alice"),
-                          "{\"action\":\"correct\",\"value\":\"2072822333\"}"),
-                     0);
-    assert_int_equal(r.status, 200);
-    assert_non_null(strstr(r.body, "\"done\":false"));
-    response_free(&r);
+    field_post("service_facility_npi", "{\"action\":\"accept\"}", 422,
+               "npi_check_digit");
+    field_post("service_facility_npi",
+               "{\"action\":\"correct\",\"value\":\"2072822334\"}", 422, NULL);
+    field_post("service_facility_npi",
+               "{\"action\":\"correct\",\"value\":\"2072822333\"}", 200,
+               "\"done\":false");
     /* the pointer names diagnosis A, left blank: accepted only with an
      * override */
-    snprintf(path, sizeof(path), "%sline1_diagnosis_pointer", base);
-    assert_int_equal(
-        http(&r, "POST", path, auth("alice"), "{\"action\":\"accept\"}"), 0);
-    assert_int_equal(r.status, 422);
-    assert_non_null(strstr(r.body, "diagnosis_pointer_unfilled"));
-    response_free(&r);
-    assert_int_equal(http(&r, "POST", path, auth("alice"),
-                          "{\"action\":\"accept\",\"override\":true}"),
-                     0);
-    assert_int_equal(r.status, 200);
-    response_free(&r);
-    snprintf(path, sizeof(path), "%sline2_diagnosis_pointer", base);
-    assert_int_equal(http(&r, "POST", path, auth("alice"),
-                          "{\"action\":\"correct\",\"value\":\"x\","
-                          "\"override\":true}"),
-                     0);
-    assert_int_equal(r.status, 200);
-    assert_non_null(strstr(r.body, "\"done\":false"));
-    response_free(&r);
+    field_post("line1_diagnosis_pointer", "{\"action\":\"accept\"}", 422,
+               "diagnosis_pointer_unfilled");
+    field_post("line1_diagnosis_pointer",
+               "{\"action\":\"accept\",\"override\":true}", 200, NULL);
+    field_post("line2_diagnosis_pointer",
+               "{\"action\":\"correct\",\"value\":\"x\",\"override\":true}",
+               200, "\"done\":false");
     /* diagnosis A itself, painted out: every claim carries one, so left
      * empty it needs an override too */
-    snprintf(path, sizeof(path), "%sdiagnosis_a", base);
-    assert_int_equal(
-        http(&r, "POST", path, auth("alice"), "{\"action\":\"accept\"}"), 0);
-    assert_int_equal(r.status, 422);
-    assert_non_null(strstr(r.body, "required_missing"));
-    response_free(&r);
-    assert_int_equal(http(&r, "POST", path, auth("alice"),
-                          "{\"action\":\"accept\",\"override\":true}"),
-                     0);
-    assert_int_equal(r.status, 200);
-    assert_non_null(strstr(r.body, "\"done\":true"));
-    response_free(&r);
+    field_post("diagnosis_a", "{\"action\":\"accept\"}", 422,
+               "required_missing");
+    field_post("diagnosis_a", "{\"action\":\"accept\",\"override\":true}", 200,
+               "\"done\":true");
     assert_int_equal(http(&r, "GET", "/api/queue", auth("alice"), NULL), 0);
     assert_null(strstr(r.body, "{\"id\":1,"));
     response_free(&r);
