@@ -288,6 +288,22 @@ assign_comps(reader *rd)
  * into pieces, and a small 0 may leave nothing bigger. */
 #define HAND_PIECES_MIN 1
 
+/* 1 when c's center lies outside every cell of the field it was given
+ * (by its word, or by growing along its line). */
+static int
+astray(const reader *rd, const comp *c)
+{
+    for (size_t k = 0; k < rd->nspots; k++) {
+        double ddx, ddy;
+        if (rd->spots[k].field != c->field)
+            continue;
+        zone_distance(&ddx, &ddy, rd->tpl, rd->spots[k].z, c->rx, c->ry);
+        if (ddx == 0.0 && ddy == 0.0)
+            return 0;
+    }
+    return 1;
+}
+
 /* Marks every empty text field with ink that no field took just outside
  * it, or with pieces of characters inside it (extract_field.ink_beside):
  * a field read as empty must not be one whose data went astray. */
@@ -298,13 +314,14 @@ mark_ink_beside(const reader *rd, extract_result *res)
 
     for (size_t i = 0; i < rd->ncomps; i++) {
         const comp *c = &rd->comps[i];
-        if (c->field >= 0)
+        /* Ink a field took from outside its cells may be another's. */
+        if (c->field >= 0 && !(c->big && astray(rd, c)))
             continue;
         for (size_t k = 0; k < rd->nspots; k++) {
             const spot *sp = &rd->spots[k];
             extract_field *f = &res->fields[sp->field];
             double ddx, ddy;
-            if (f->has_ink ||
+            if (f->has_ink || sp->field == c->field ||
                 rd->tpl->fields[sp->field].kind == EXTRACT_KIND_CHECK)
                 continue;
             zone_distance(&ddx, &ddy, rd->tpl, sp->z, c->rx, c->ry);
@@ -319,6 +336,86 @@ mark_ink_beside(const reader *rd, extract_result *res)
         }
     }
     free(pieces);
+}
+
+/* Characters closer than this (share of a pitch) belong to one word. */
+#define WORD_GAP 0.3
+
+/* A word goes to one field: the one holding most of its characters'
+ * width. Text typed off the grid (a character's width or more) has its
+ * first letters nearer the field to its left than its own: without this,
+ * they were read into that field and lost from their own. But two fields'
+ * texts typed close together look like one word too: every field a word
+ * spanned is marked (extract_field.word_split) for review. */
+static void
+join_words(reader *rd, extract_result *res)
+{
+    double gap = WORD_GAP * rd->tpl->pitch_x * rd->xf.ax;
+    size_t n = rd->ncomps;
+    int *word = malloc(n * sizeof(*word));
+    double *width;
+
+    if (word == NULL)
+        return;
+    for (size_t i = 0; i < n; i++)
+        word[i] = (int)i;
+    /* Union on the same line and within gap; words are small, so the
+     * quadratic pass and the label chasing stay cheap. */
+    for (size_t i = 0; i < n; i++) {
+        const comp *c = &rd->comps[i];
+        if (!c->big || (c->field >= 0 &&
+                        rd->tpl->fields[c->field].kind == EXTRACT_KIND_CHECK))
+            continue;
+        for (size_t k = i + 1; k < n; k++) {
+            const comp *o = &rd->comps[k];
+            int ov, a, b;
+            if (!o->big || (o->field >= 0 && rd->tpl->fields[o->field].kind ==
+                                                 EXTRACT_KIND_CHECK))
+                continue;
+            ov = (c->y + c->h < o->y + o->h ? c->y + c->h : o->y + o->h) -
+                 (c->y > o->y ? c->y : o->y);
+            if (2 * ov < (c->h < o->h ? c->h : o->h))
+                continue;
+            if (c->x - (o->x + o->w) > gap || o->x - (c->x + c->w) > gap)
+                continue;
+            for (a = (int)i; word[a] != a; a = word[a])
+                ;
+            for (b = (int)k; word[b] != b; b = word[b])
+                ;
+            if (a != b)
+                word[b] = a;
+        }
+    }
+    width = calloc(rd->tpl->nfields, sizeof(*width));
+    for (size_t i = 0; width != NULL && i < n; i++) {
+        int root, best = -1;
+        if (word[i] != (int)i)
+            continue;
+        /* i is a word's root: weigh its fields */
+        memset(width, 0, rd->tpl->nfields * sizeof(*width));
+        for (size_t k = 0; k < n; k++) {
+            for (root = (int)k; word[root] != root; root = word[root])
+                ;
+            if (root == (int)i && rd->comps[k].field >= 0)
+                width[rd->comps[k].field] += rd->comps[k].w;
+        }
+        for (size_t f = 0; f < rd->tpl->nfields; f++)
+            if (width[f] > 0.0 && (best < 0 || width[f] > width[best]))
+                best = (int)f;
+        if (best < 0)
+            continue;
+        for (size_t f = 0; f < rd->tpl->nfields; f++)
+            if (width[f] > 0.0 && (int)f != best)
+                res->fields[f].word_split = res->fields[best].word_split = 1;
+        for (size_t k = 0; k < n; k++) {
+            for (root = (int)k; word[root] != root; root = word[root])
+                ;
+            if (root == (int)i && rd->comps[k].big)
+                rd->comps[k].field = best;
+        }
+    }
+    free(width);
+    free(word);
 }
 
 /* A printer offset beyond this share of a line is near half a line,
@@ -1478,6 +1575,7 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
         goto cleanup;
     choose_offset_line(&rd);
     assign_comps(&rd);
+    join_words(&rd, res);
     grow_fields(&rd);
     attach_small(&rd);
     pl = calloc(rd.tpl->nfields, sizeof(*pl));

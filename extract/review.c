@@ -106,6 +106,8 @@ review_text(extract_field *f, const extract_field_def *def,
 
     st = extract__normalize(f->value, sizeof(f->value), f->kind, f->raw,
                             &reason);
+    if (f->word_split)
+        extract__field_flag(f, "word_across_fields");
     if (!f->has_ink) {
         if (f->ink_beside)
             extract__field_flag(f, "ink_beside");

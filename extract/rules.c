@@ -415,6 +415,12 @@ static const reason_entry other_reasons[] = {
     {"ink_unread", "there is ink in the field but no text was read"},
     {"ink_beside", "the field is empty, but ink that no field took lies "
                    "just outside it: data printed off its line?"},
+    {"word_across_fields", "a word lay across this field and its "
+                           "neighbour: text typed off the form's grid, or two "
+                           "fields' texts typed close together"},
+    {"line_incomplete", "a service line that is billed lacks this field: "
+                        "every line with a charge has its date, place of "
+                        "service, procedure and units"},
     {"required_missing", "the field is empty, but every claim must carry "
                          "it: not read (faint print?), or left out"},
     {"data_missing", "several fields every claim carries are empty: the "

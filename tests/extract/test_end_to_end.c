@@ -530,6 +530,91 @@ test_page_case(void **state)
     }
 }
 
+/* ---- Text typed off the grid ---------------------------------------- */
+
+/* The proportional sample with its data (dark in the red channel) moved
+ * dx pixels across the form: the sheet as typed by software a character
+ * or so off the boxes. */
+static PIX *
+make_shifted(PIX *color, int dx)
+{
+    PIX *out = pixCopy(NULL, color);
+    int w = pixGetWidth(color), h = pixGetHeight(color);
+
+    if (out == NULL || pixGetDepth(color) != 32) {
+        pixDestroy(&out);
+        return NULL;
+    }
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            l_uint32 px;
+            l_int32 r, g, b;
+            (void)pixGetPixel(color, x, y, &px);
+            extractRGBValues(px, &r, &g, &b);
+            if (r < 110)
+                (void)pixSetPixel(out, x, y, 0xf5f5f500);
+        }
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            l_uint32 px;
+            l_int32 r, g, b;
+            (void)pixGetPixel(color, x, y, &px);
+            extractRGBValues(px, &r, &g, &b);
+            if (r < 110 && x + dx >= 0 && x + dx < w)
+                (void)pixSetPixel(out, x + dx, y, px);
+        }
+    return out;
+}
+
+/* Typed 25 pixels left of its place, the first letters of a word lie
+ * nearer the field to the left: the word is read in the field holding
+ * most of it, and the fields it lay across are flagged. Before, these
+ * fields lost letters to their neighbours unflagged ("OVER DE 19972",
+ * pointer "B" for "AB", units empty). */
+static void
+test_typed_off_grid(void **state)
+{
+    static const char *const fields[] = {
+        "billing_provider_street",         "billing_provider_city_state_zip",
+        "service_facility_city_state_zip", "line2_diagnosis_pointer",
+        "line3_diagnosis_pointer",         "line3_units"};
+    extract_options opts = EXTRACT_OPTIONS_INIT;
+    cs_error err = CS_ERROR_INIT;
+    const json_t *tfields;
+    PIX *moved;
+
+    (void)state;
+    s.truth = ts_truth_load(SAMPLES "claim0001_proportional.jpg");
+    assert_non_null(s.truth);
+    tfields = json_object_get(
+        json_array_get(json_object_get(s.truth, "pages"), 0), "fields");
+    assert_int_equal(
+        ts_scan_page1(&s.page, SAMPLES "claim0001_proportional.jpg"), 0);
+    moved = make_shifted(s.page.pix, -25);
+    assert_non_null(moved);
+    pixDestroy(&s.page.pix);
+    s.page.pix = moved;
+    assert_int_equal(ocr_page_prepare(&s.prepared, &s.page, NULL, &err), CS_OK);
+    opts.form = "cms1500";
+    opts.today = &fx.today;
+    assert_int_equal(
+        extract_page_run(&s.res, fx.eng, s.prepared, fx.cat, &opts, &err),
+        CS_OK);
+    for (size_t i = 0; i < TS_COUNT(fields); i++) {
+        const extract_field *f = extract_result_field(s.res, fields[i]);
+        const char *want =
+            json_string_value(json_object_get(tfields, fields[i]));
+        assert_non_null(f);
+        print_message("%s: %s%s\n", fields[i],
+                      strcmp(f->value, want != NULL ? want : "") == 0
+                          ? "exact"
+                          : "not exact",
+                      f->review ? ", flagged" : "");
+        assert_true(strcmp(f->value, want != NULL ? want : "") == 0 ||
+                    f->review);
+    }
+}
+
 /* ---- Pages that fit no template ------------------------------------- */
 
 /* Prepares a page without ink into s.prepared. */
@@ -672,7 +757,7 @@ test_unknown_form_name(void **state)
     extract_result_free(NULL);
 }
 
-#define N_TESTS (TS_COUNT(page_cases) + 4)
+#define N_TESTS (TS_COUNT(page_cases) + 5)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -689,6 +774,7 @@ main(void)
     ADD_TEST("blank_page_identified", test_blank_page_identified);
     ADD_TEST("blank_page_as_cms1500", test_blank_page_as_cms1500);
     ADD_TEST("unfilled_form_data_missing", test_unfilled_form_data_missing);
+    ADD_TEST("typed_off_grid", test_typed_off_grid);
     ADD_TEST("unknown_form_name", test_unknown_form_name);
     if (n != N_TESTS)
         return 1; /* the table of tests is out of step with N_TESTS */

@@ -399,6 +399,8 @@ static const struct reason_case reason_cases[] = {
     REASON("ink_unread"),
     REASON("ink_beside"),
     REASON("required_missing"),
+    REASON("line_incomplete"),
+    REASON("word_across_fields"),
     REASON("data_missing"),
     REASON("text_length_mismatch"),
     REASON("check_ambiguous"),
