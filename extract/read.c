@@ -338,6 +338,36 @@ mark_ink_beside(const reader *rd, extract_result *res)
     free(pieces);
 }
 
+/* 1 when c and o stand on one text line (they overlap vertically by half
+ * the smaller's height) no more than gap pixels apart. */
+static int
+line_neighbours(const comp *c, const comp *o, double gap)
+{
+    int ov = (c->y + c->h < o->y + o->h ? c->y + c->h : o->y + o->h) -
+             (c->y > o->y ? c->y : o->y);
+
+    return 2 * ov >= (c->h < o->h ? c->h : o->h) &&
+           c->x - (o->x + o->w) <= gap && o->x - (c->x + c->w) <= gap;
+}
+
+/* 1 for a character-sized component that may join a word: not a check
+ * box's mark. */
+static int
+word_char(const reader *rd, const comp *c)
+{
+    return c->big && (c->field < 0 ||
+                      rd->tpl->fields[c->field].kind != EXTRACT_KIND_CHECK);
+}
+
+/* The root of i's word in the union-find forest word. */
+static int
+word_root(const int *word, int i)
+{
+    while (word[i] != i)
+        i = word[i];
+    return i;
+}
+
 /* Characters closer than this (share of a pitch) belong to one word. */
 #define WORD_GAP 0.3
 
@@ -360,45 +390,31 @@ join_words(reader *rd, extract_result *res)
     for (size_t i = 0; i < n; i++)
         word[i] = (int)i;
     /* Union on the same line and within gap; words are small, so the
-     * quadratic pass and the label chasing stay cheap. */
+     * quadratic pass and the root chasing stay cheap. */
     for (size_t i = 0; i < n; i++) {
-        const comp *c = &rd->comps[i];
-        if (!c->big || (c->field >= 0 &&
-                        rd->tpl->fields[c->field].kind == EXTRACT_KIND_CHECK))
+        if (!word_char(rd, &rd->comps[i]))
             continue;
         for (size_t k = i + 1; k < n; k++) {
-            const comp *o = &rd->comps[k];
-            int ov, a, b;
-            if (!o->big || (o->field >= 0 && rd->tpl->fields[o->field].kind ==
-                                                 EXTRACT_KIND_CHECK))
+            int a, b;
+            if (!word_char(rd, &rd->comps[k]) ||
+                !line_neighbours(&rd->comps[i], &rd->comps[k], gap))
                 continue;
-            ov = (c->y + c->h < o->y + o->h ? c->y + c->h : o->y + o->h) -
-                 (c->y > o->y ? c->y : o->y);
-            if (2 * ov < (c->h < o->h ? c->h : o->h))
-                continue;
-            if (c->x - (o->x + o->w) > gap || o->x - (c->x + c->w) > gap)
-                continue;
-            for (a = (int)i; word[a] != a; a = word[a])
-                ;
-            for (b = (int)k; word[b] != b; b = word[b])
-                ;
+            a = word_root(word, (int)i);
+            b = word_root(word, (int)k);
             if (a != b)
                 word[b] = a;
         }
     }
     width = calloc(rd->tpl->nfields, sizeof(*width));
     for (size_t i = 0; width != NULL && i < n; i++) {
-        int root, best = -1;
+        int best = -1;
         if (word[i] != (int)i)
             continue;
         /* i is a word's root: weigh its fields */
         memset(width, 0, rd->tpl->nfields * sizeof(*width));
-        for (size_t k = 0; k < n; k++) {
-            for (root = (int)k; word[root] != root; root = word[root])
-                ;
-            if (root == (int)i && rd->comps[k].field >= 0)
+        for (size_t k = 0; k < n; k++)
+            if (word_root(word, (int)k) == (int)i && rd->comps[k].field >= 0)
                 width[rd->comps[k].field] += rd->comps[k].w;
-        }
         for (size_t f = 0; f < rd->tpl->nfields; f++)
             if (width[f] > 0.0 && (best < 0 || width[f] > width[best]))
                 best = (int)f;
@@ -407,12 +423,9 @@ join_words(reader *rd, extract_result *res)
         for (size_t f = 0; f < rd->tpl->nfields; f++)
             if (width[f] > 0.0 && (int)f != best)
                 res->fields[f].word_split = res->fields[best].word_split = 1;
-        for (size_t k = 0; k < n; k++) {
-            for (root = (int)k; word[root] != root; root = word[root])
-                ;
-            if (root == (int)i && rd->comps[k].big)
+        for (size_t k = 0; k < n; k++)
+            if (word_root(word, (int)k) == (int)i && rd->comps[k].big)
                 rd->comps[k].field = best;
-        }
     }
     free(width);
     free(word);
@@ -502,15 +515,9 @@ grow_fields(reader *rd)
                 continue;
             for (size_t k = 0; k < rd->ncomps; k++) {
                 const comp *o = &rd->comps[k];
-                int ov, f = o->field;
-                if (f < 0 || rd->tpl->fields[f].kind == EXTRACT_KIND_CHECK)
-                    continue;
-                /* Same text line: vertical overlap of half the smaller. */
-                ov = (c->y + c->h < o->y + o->h ? c->y + c->h : o->y + o->h) -
-                     (c->y > o->y ? c->y : o->y);
-                if (2 * ov < (c->h < o->h ? c->h : o->h))
-                    continue;
-                if (c->x - (o->x + o->w) > gap || o->x - (c->x + c->w) > gap)
+                int f = o->field;
+                if (f < 0 || rd->tpl->fields[f].kind == EXTRACT_KIND_CHECK ||
+                    !line_neighbours(c, o, gap))
                     continue;
                 c->field = f;
                 changed = 1;

@@ -532,6 +532,21 @@ test_page_case(void **state)
 
 /* ---- Text typed off the grid ---------------------------------------- */
 
+/* Prepares s.page and reads it as a CMS-1500 into s.res. */
+static void
+read_as_cms1500(void)
+{
+    extract_options opts = EXTRACT_OPTIONS_INIT;
+    cs_error err = CS_ERROR_INIT;
+
+    assert_int_equal(ocr_page_prepare(&s.prepared, &s.page, NULL, &err), CS_OK);
+    opts.form = "cms1500";
+    opts.today = &fx.today;
+    assert_int_equal(
+        extract_page_run(&s.res, fx.eng, s.prepared, fx.cat, &opts, &err),
+        CS_OK);
+}
+
 /* The proportional sample with its data (dark in the red channel) moved
  * dx pixels across the form: the sheet as typed by software a character
  * or so off the boxes. */
@@ -545,23 +560,22 @@ make_shifted(PIX *color, int dx)
         pixDestroy(&out);
         return NULL;
     }
+    /* Each pixel shows the data that moved onto it, else paper where data
+     * moved away, else the form as it was. */
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) {
-            l_uint32 px;
-            l_int32 r, g, b;
-            (void)pixGetPixel(color, x, y, &px);
-            extractRGBValues(px, &r, &g, &b);
-            if (r < 110)
+            l_uint32 here, from = 0xffffff00;
+            l_int32 r, g, b, rf = 255;
+            (void)pixGetPixel(color, x, y, &here);
+            extractRGBValues(here, &r, &g, &b);
+            if (x - dx >= 0 && x - dx < w) {
+                (void)pixGetPixel(color, x - dx, y, &from);
+                extractRGBValues(from, &rf, &g, &b);
+            }
+            if (rf < 110)
+                (void)pixSetPixel(out, x, y, from);
+            else if (r < 110)
                 (void)pixSetPixel(out, x, y, 0xf5f5f500);
-        }
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++) {
-            l_uint32 px;
-            l_int32 r, g, b;
-            (void)pixGetPixel(color, x, y, &px);
-            extractRGBValues(px, &r, &g, &b);
-            if (r < 110 && x + dx >= 0 && x + dx < w)
-                (void)pixSetPixel(out, x + dx, y, px);
         }
     return out;
 }
@@ -578,8 +592,6 @@ test_typed_off_grid(void **state)
         "billing_provider_street",         "billing_provider_city_state_zip",
         "service_facility_city_state_zip", "line2_diagnosis_pointer",
         "line3_diagnosis_pointer",         "line3_units"};
-    extract_options opts = EXTRACT_OPTIONS_INIT;
-    cs_error err = CS_ERROR_INIT;
     const json_t *tfields;
     PIX *moved;
 
@@ -594,12 +606,7 @@ test_typed_off_grid(void **state)
     assert_non_null(moved);
     pixDestroy(&s.page.pix);
     s.page.pix = moved;
-    assert_int_equal(ocr_page_prepare(&s.prepared, &s.page, NULL, &err), CS_OK);
-    opts.form = "cms1500";
-    opts.today = &fx.today;
-    assert_int_equal(
-        extract_page_run(&s.res, fx.eng, s.prepared, fx.cat, &opts, &err),
-        CS_OK);
+    read_as_cms1500();
     for (size_t i = 0; i < TS_COUNT(fields); i++) {
         const extract_field *f = extract_result_field(s.res, fields[i]);
         const char *want =
@@ -689,8 +696,6 @@ test_blank_page_as_cms1500(void **state)
 static void
 test_unfilled_form_data_missing(void **state)
 {
-    extract_options opts = EXTRACT_OPTIONS_INIT;
-    cs_error err = CS_ERROR_INIT;
     PIX *form = pixRead(CS_FORMS_DIR "/cms1500-0212-blank-300dpi.png");
     size_t required = 0;
 
@@ -701,12 +706,7 @@ test_unfilled_form_data_missing(void **state)
     assert_non_null(s.page.pix);
     s.page.number = 1;
     s.page.xres = s.page.yres = 300;
-    assert_int_equal(ocr_page_prepare(&s.prepared, &s.page, NULL, &err), CS_OK);
-    opts.form = "cms1500";
-    opts.today = &fx.today;
-    assert_int_equal(
-        extract_page_run(&s.res, fx.eng, s.prepared, fx.cat, &opts, &err),
-        CS_OK);
+    read_as_cms1500();
     assert_int_equal(s.res->reg.method, EXTRACT_REG_RULES);
     assert_true(s.res->review);
     assert_true(s.res->nreasons >= 1);
