@@ -49,6 +49,8 @@ typedef struct ocr_page {
                                 the flattened page when flattened) */
     double source_dpi;       /* the source's pixels per inch of paper (the
                                 lower axis): what detail the scan holds */
+    int dotted;              /* the file is under 150 dpi on an axis: its
+                                thin rules came out as dots */
 } ocr_page;
 
 /* Options of ocr_page_prepare(). */

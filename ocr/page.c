@@ -707,7 +707,7 @@ ocr_page_prepare(ocr_page **out, const intake_page *in,
     static const ocr_prepare_options defaults = OCR_PREPARE_OPTIONS_INIT;
     ocr_page *page = NULL;
     PIX *datag = NULL, *flat = NULL;
-    int dotted, ink_threshold;
+    int ink_threshold;
     cs_status rc = CS_OK;
 
     if (out == NULL || in == NULL || in->pix == NULL || in->xres <= 0 ||
@@ -721,7 +721,7 @@ ocr_page_prepare(ocr_page **out, const intake_page *in,
         return cs_error_set(err, CS_ENOMEM, "out of memory");
     page->scale_x = (double)OCR_WORK_DPI / in->xres;
     page->scale_y = (double)OCR_WORK_DPI / in->yres;
-    dotted = in->xres < 150 || in->yres < 150;
+    page->dotted = in->xres < 150 || in->yres < 150;
     page->source_dpi = in->xres < in->yres ? in->xres : in->yres;
     rc = page_flatten(page, &flat, in, err);
     if (rc != CS_OK)
@@ -788,7 +788,7 @@ ocr_page_prepare(ocr_page **out, const intake_page *in,
      * find them in the ink image, where they are whole lines. */
     rc = remove_rules(&page->rules, page->data,
                       page_is_low_res_bw(page) ? page->ink : page->data,
-                      RULE_GAP(dotted), err);
+                      RULE_GAP(page->dotted), err);
     if (rc != CS_OK)
         goto cleanup;
     if (page->kind == OCR_SCAN_GRAY) {
@@ -844,10 +844,8 @@ ocr_page_lighten(ocr_page *page, int *changed, cs_error *err)
     pixDestroy(&mask);
     if (data == NULL)
         return cs_error_set(err, CS_ENOMEM, "out of memory lightening page");
-    /* A black-and-white page is never flattened: source_dpi is the
-     * file's. */
     rc = remove_rules(&rules, data, page_is_low_res_bw(page) ? page->ink : data,
-                      RULE_GAP(page->source_dpi < 150), err);
+                      RULE_GAP(page->dotted), err);
     if (rc != CS_OK) {
         pixDestroy(&data);
         return rc;
