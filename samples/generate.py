@@ -43,6 +43,7 @@ def generate_one(out, seed, idx, kind, style=None):
     render.MONO_SIZE = style.get("mono_size")
     render.INK_LEVEL = style.get("ink_level")
     render.STEADY_HAND = bool(style.get("steady_hand"))
+    render.MIXED_CASE = bool(style.get("mixed_case"))
     style, writer = scan.KINDS[kind]
     prng = random.Random("scan:%d:%d:%s" % (seed, idx, kind))
     nrng = np.random.default_rng([seed & 0xFFFFFFFF, idx, ALL_KINDS.index(kind), 1500])
@@ -96,6 +97,10 @@ def main(argv=None):
     ap.add_argument("--ink", type=int, default=None,
                     help="gray level of the printed data, 0-255 (default 0-35, black); "
                          "120-150 is faint print (a worn ribbon)")
+    ap.add_argument("--mixed-case", action="store_true",
+                    help="proportional kind: words typed in mixed case (Lindqvist, Joyce; codes and "
+                         "states stay upper case); "
+                         "the truth stays upper case, as the spec writes values")
     ap.add_argument("--steady-hand", action="store_true",
                     help="hand-filled kind: one size, every character on the baseline, "
                          "no tilt (default: a hand's jitter)")
@@ -113,7 +118,7 @@ def main(argv=None):
     if a.ink is not None and not 0 <= a.ink <= 255:
         ap.error("--ink must be 0-255")
     style = {"mono_font": a.mono_font, "hand_font": a.hand_font, "mono_size": a.mono_size,
-             "ink_level": a.ink, "steady_hand": a.steady_hand}
+             "ink_level": a.ink, "steady_hand": a.steady_hand, "mixed_case": a.mixed_case}
     tasks = [(a.out, a.seed, i, k, style) for i in range(a.start, a.start + a.count)
              for k in kinds]
     t0 = time.time()

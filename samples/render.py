@@ -32,6 +32,7 @@ HAND_FONTS = ["fifthhorseman/dkg.ttf", "fifthhorseman/dkgIt.ttf", "breip/Breip.t
 MONO_SIZE = None     # fixed-pitch print size in px (default 43-46 at random)
 INK_LEVEL = None     # gray level of printed data (default 0-35: black)
 STEADY_HAND = False  # hand-filled: one size, no per-character jitter or tilt
+MIXED_CASE = False   # proportional: text in mixed case (Lindqvist, Joyce)
 
 # Baseline of printed text, from the top of its 50-px cell.
 BASELINE = 41
@@ -133,6 +134,17 @@ def _offset(rng, lim=15.0, minimum=3.0):
     return v if rng.random() < 0.5 else -v
 
 
+def mixed_case(text):
+    """Words of three letters or more capitalized (LINDQVIST, -> Lindqvist,);
+    codes, numbers, states and MD/DO stay upper case."""
+    out = []
+    for tok in text.split(" "):
+        core = tok.strip(",.")
+        out.append(tok.replace(core, core.capitalize())
+                   if core.isalpha() and len(core) >= 3 else tok)
+    return " ".join(out)
+
+
 def render_proportional(claim, rng):
     fonts = available_fonts(PROP_FONTS)
     rel = rng.choice(fonts)
@@ -147,6 +159,8 @@ def render_proportional(claim, rng):
         fy = page_dy + rng.uniform(-6, 6)
         for line, col, text in runs:
             t = text.strip()
+            if MIXED_CASE:
+                t = mixed_case(t)
             w = f.getlength(t)
             if t == "X" and len(runs) == 1 and len(text) == 1:
                 # check mark: centered on its box rather than typed
