@@ -326,6 +326,42 @@ data_missing(extract_result *res)
             extract__field_flag(&res->fields[i], "data_missing");
 }
 
+/* Print in upper case, judged by its text fields: fewer than one in
+ * CASE_MIXED_SHARE of those read holds a lowercase letter. A lowercase
+ * letter read in such print is a look-alike of a capital or a digit (t or
+ * l for I, l for 1), written upper case by normalization: it is flagged
+ * case_mismatch. In mixed-case print, lowercase letters are the text. */
+#define CASE_MIXED_SHARE 3
+
+static int
+has_lower(const char *s)
+{
+    for (; *s != '\0'; s++)
+        if (*s >= 'a' && *s <= 'z')
+            return 1;
+    return 0;
+}
+
+static void
+case_mismatch(extract_result *res)
+{
+    size_t read = 0, lower = 0;
+
+    for (size_t i = 0; i < res->nfields; i++) {
+        const extract_field *f = &res->fields[i];
+        if (f->kind != EXTRACT_KIND_TEXT || f->raw[0] == '\0')
+            continue;
+        read++;
+        lower += has_lower(f->raw);
+    }
+    if (lower * CASE_MIXED_SHARE >= read)
+        return;
+    for (size_t i = 0; i < res->nfields; i++)
+        if (res->fields[i].kind == EXTRACT_KIND_TEXT &&
+            has_lower(res->fields[i].raw))
+            extract__field_flag(&res->fields[i], "case_mismatch");
+}
+
 int
 extract__registration_poor(const extract_result *res)
 {
@@ -375,6 +411,7 @@ extract__review(extract_result *res, const struct tm *today)
     }
     run_checks(res, today);
     data_missing(res);
+    case_mismatch(res);
     /* A page whose printed form is there but could be aligned only by its
      * QR code (perspective, folds), or whose characters mostly fall
      * outside every field, was read at doubtful places: every field is

@@ -421,6 +421,9 @@ static const reason_entry other_reasons[] = {
     {"line_incomplete", "a service line that is billed lacks this field: "
                         "every line with a charge has its date, place of "
                         "service, procedure and units"},
+    {"case_mismatch", "a lowercase letter was read in upper-case print: "
+                      "it may stand for a capital or a digit (l for I or "
+                      "1)"},
     {"required_missing", "the field is empty, but every claim must carry "
                          "it: not read (faint print?), or left out"},
     {"data_missing", "several fields every claim carries are empty: the "

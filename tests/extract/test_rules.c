@@ -400,6 +400,7 @@ static const struct reason_case reason_cases[] = {
     REASON("ink_beside"),
     REASON("required_missing"),
     REASON("line_incomplete"),
+    REASON("case_mismatch"),
     REASON("word_across_fields"),
     REASON("data_missing"),
     REASON("text_length_mismatch"),
