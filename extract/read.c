@@ -389,8 +389,8 @@ join_words(reader *rd, extract_result *res)
         return;
     for (size_t i = 0; i < n; i++)
         word[i] = (int)i;
-    /* Union on the same line and within gap; words are small, so the
-     * quadratic pass and the root chasing stay cheap. */
+    /* Union on the same line and within gap (a quadratic pass: a page
+     * holds at most a few thousand components). */
     for (size_t i = 0; i < n; i++) {
         if (!word_char(rd, &rd->comps[i]))
             continue;
@@ -405,6 +405,9 @@ join_words(reader *rd, extract_result *res)
                 word[b] = a;
         }
     }
+    /* Every component points at its word's root from here on. */
+    for (size_t k = 0; k < n; k++)
+        word[k] = word_root(word, (int)k);
     width = calloc(rd->tpl->nfields, sizeof(*width));
     for (size_t i = 0; width != NULL && i < n; i++) {
         int best = -1;
@@ -413,7 +416,7 @@ join_words(reader *rd, extract_result *res)
         /* i is a word's root: weigh its fields */
         memset(width, 0, rd->tpl->nfields * sizeof(*width));
         for (size_t k = 0; k < n; k++)
-            if (word_root(word, (int)k) == (int)i && rd->comps[k].field >= 0)
+            if (word[k] == (int)i && rd->comps[k].field >= 0)
                 width[rd->comps[k].field] += rd->comps[k].w;
         for (size_t f = 0; f < rd->tpl->nfields; f++)
             if (width[f] > 0.0 && (best < 0 || width[f] > width[best]))
@@ -424,7 +427,7 @@ join_words(reader *rd, extract_result *res)
             if (width[f] > 0.0 && (int)f != best)
                 res->fields[f].word_split = res->fields[best].word_split = 1;
         for (size_t k = 0; k < n; k++)
-            if (word_root(word, (int)k) == (int)i && rd->comps[k].big)
+            if (word[k] == (int)i && rd->comps[k].big)
                 rd->comps[k].field = best;
     }
     free(width);

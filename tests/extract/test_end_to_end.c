@@ -184,8 +184,8 @@ static const struct page_case page_cases[] = {
      0},
     /* Typed in mixed case (Lindqvist, Joyce), scanned black and white:
      * lowercase letters are read, the values written upper case. */
-    {"fixture_mixed_case", FIXTURES, "mixed0001_bw300.tif", MAKE_AS_IS, 0, 0,
-     0, 0.9},
+    {"fixture_mixed_case", FIXTURES, "mixed0001_bw300.tif", MAKE_AS_IS, 0, 0, 0,
+     0.9},
     /* a phone photo: perspective, uneven light, no resolution */
     {"sample_photo", SAMPLES, "claim0001_photo.jpg", MAKE_AS_IS, 0, 0, 0, 0},
     /* deliberately wrong values */
