@@ -184,4 +184,22 @@ cs_status ocr_engine_read(ocr_text *out, ocr_engine *eng, ocr_rect rect,
                           ocr_layout layout, const char *whitelist,
                           cs_error *err);
 
+/* Classes of ocr_digit_read(): the digits 0-9 (class c is the digit c),
+ * then OCR_DIGIT_OTHER, ink that is not one digit (two touching, part of
+ * one, a letter, a dash). */
+#define OCR_DIGIT_OTHER 10
+#define OCR_DIGIT_CLASSES 11
+
+/*
+ * Reads one hand-printed character by its shape: glyph (1 bpp, ink 1) is
+ * the character's own ink, at any size (the ink's bounding box is what is
+ * read). A small network trained on digits of many handwriting fonts
+ * (scripts/train_digits.py) fills out[c] with the probability of class c;
+ * they sum to 1. Tesseract's line model is trained on print and reads
+ * hand-printed digits poorly. Returns CS_EINVAL for a glyph without ink
+ * or not 1 bpp.
+ */
+cs_status ocr_digit_read(double out[OCR_DIGIT_CLASSES], const struct Pix *glyph,
+                         cs_error *err);
+
 #endif
