@@ -37,6 +37,7 @@ typedef struct reader {
     extract_transform xf;
     double dx, dy; /* printer offset, reference pixels */
     int mono;      /* the print has a fixed pitch (its rhythm is clear) */
+    int hand;      /* the page was filled by hand (written_by_hand) */
     comp *comps;
     size_t ncomps;
     PIXA *pixa; /* the components' own pixels */
@@ -1140,6 +1141,90 @@ cut_chars(comp *g, size_t max, const reader *rd, int f)
     return ng;
 }
 
+/* The ink of character g of field f (cut_chars): its components' own
+ * pixels on a canvas of g's box. NULL when out of memory. */
+static PIX *
+char_glyph(const reader *rd, int f, const comp *g)
+{
+    PIX *pix = pixCreate(g->w, g->h, 1);
+
+    for (size_t i = 0; pix != NULL && i < rd->ncomps; i++) {
+        const comp *c = &rd->comps[i];
+        PIX *pc;
+        if (c->field != f || c->x < g->x || c->y < g->y ||
+            c->x + c->w > g->x + g->w || c->y + c->h > g->y + g->h)
+            continue;
+        pc = pixaGetPix(rd->pixa, c->index, L_CLONE);
+        if (pc != NULL)
+            (void)pixRasterop(pix, c->x - g->x, c->y - g->y, c->w, c->h,
+                              PIX_SRC | PIX_DST, pc, 0, 0);
+        pixDestroy(&pc);
+    }
+    return pix;
+}
+
+/* Weighs the choices of slot s (what OCR read on character g of field f
+ * of a hand-filled page) with what the character's shape says when OCR
+ * read a digit (ocr_digit_read): each digit scores the geometric mean of
+ * its two probabilities (a digit OCR did not consider counts as
+ * DIGIT_UNSEEN), and the slot's choices become the digits by that score,
+ * then OCR's best other character (a letter, in a field that takes
+ * both). Tesseract's line model, trained on print, and the shape network,
+ * trained on other hands, err on different digits (8 read 6 or 9, and 8
+ * read 0). A shape that is not one digit leaves the slot as OCR read it. */
+#define DIGIT_UNSEEN 0.02
+static cs_status
+slot_weigh_shape(extract_slot *s, const reader *rd, int f, const comp *g,
+                 cs_error *err)
+{
+    double p[OCR_DIGIT_CLASSES], score[10], sum = 0.0;
+    ocr_choice other;
+    PIX *pix;
+    cs_status rc;
+
+    if (s->n == 0 || s->c[0].utf8[0] < '0' || s->c[0].utf8[0] > '9' ||
+        s->c[0].utf8[1] != '\0')
+        return CS_OK;
+    pix = char_glyph(rd, f, g);
+    if (pix == NULL)
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
+    rc = ocr_digit_read(p, pix, err);
+    pixDestroy(&pix);
+    if (rc != CS_OK || p[OCR_DIGIT_OTHER] >= 0.5)
+        return rc;
+    for (int d = 0; d < 10; d++) {
+        double t = DIGIT_UNSEEN;
+        for (size_t j = 0; j < s->n; j++)
+            if (s->c[j].utf8[0] == '0' + d && s->c[j].utf8[1] == '\0' &&
+                s->c[j].confidence / 100.0 > t)
+                t = s->c[j].confidence / 100.0;
+        score[d] = sqrt(t * (p[d] > 0.001 ? p[d] : 0.001));
+        sum += score[d];
+    }
+    other.confidence = -1.0f;
+    for (size_t j = 0; j < s->n; j++)
+        if ((s->c[j].utf8[0] < '0' || s->c[j].utf8[0] > '9') &&
+            s->c[j].confidence > other.confidence)
+            other = s->c[j];
+    s->n = 0;
+    for (size_t n = 0; n + (other.confidence >= 0.0f) < OCR_MAX_CHOICES; n++) {
+        int best = 0;
+        for (int d = 1; d < 10; d++)
+            if (score[d] > score[best])
+                best = d;
+        if (score[best] < 0.0 || (n > 0 && score[best] / sum < 0.01))
+            break;
+        s->c[n].utf8[0] = (char)('0' + best);
+        s->c[n].utf8[1] = '\0';
+        s->c[n].confidence = (float)(100.0 * score[best] / sum);
+        score[best] = -1.0;
+        s->n++;
+    }
+    if (other.confidence >= 0.0f)
+        s->c[s->n++] = other;
+    return CS_OK;
+}
+
 /* Reads character k of g (ng characters, page pixels) alone, in
  * single-character mode on the current page of eng (the montage scaled
  * by scale), into t; its rectangle stops halfway to its neighbors. */
@@ -1171,9 +1256,11 @@ read_char(ocr_text *t, const reader *rd, int f, const placement *pl,
  * placed on it, and one that got none is read by its shape (ink_shape,
  * digit fields), else alone in single-character mode (read_char, with
  * one, the scratch). Tesseract's line model, trained on print, often
- * drops a handwritten character altogether. Sets out to the rebuilt
- * reading, each symbol with its choices; blanks are kept where OCR began
- * a word, except in digit fields, which are read without them.
+ * drops a handwritten character altogether. On a hand-filled page, the
+ * digits OCR read are weighed with their shapes (slot_weigh_shape).
+ * Sets out to the rebuilt reading, each symbol with its choices; blanks
+ * are kept where OCR began a word, except in digit fields, which are read
+ * without them.
  */
 static cs_status
 chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
@@ -1200,7 +1287,7 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
         int lo =
             k > 0 ? (g[k - 1].x + g[k - 1].w + pl->ox + x0) / 2 : -(1 << 30);
         int hi = k + 1 < ng ? (x1 + g[k + 1].x + pl->ox) / 2 : 1 << 30;
-        size_t before = out->n;
+        size_t before = out->n, added = 0;
         char ch = 0;
         for (size_t s = 0; s < t->nsymbols; s++) {
             const ocr_symbol *sym = &t->symbols[s];
@@ -1210,6 +1297,13 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
             if (!digits && sym->word_start && out->n > 0)
                 extract__lattice_add_char(out, ' ');
             extract__lattice_add_symbol(out, sym);
+            added++;
+        }
+        if (added == 1 && rd->hand && g[k].big) {
+            cs_status rc =
+                slot_weigh_shape(&out->s[out->n - 1], rd, f, &g[k], err);
+            if (rc != CS_OK)
+                return rc;
         }
         if (out->n > before || !g[k].big || missing == 0)
             continue;
@@ -1228,8 +1322,13 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
         cs_status rc = read_char(one, rd, f, pl, g, ng, k, eng, scale, err);
         if (rc != CS_OK)
             return rc;
-        if (one->nsymbols == 1 && one->symbols[0].utf8[0] != ' ')
+        if (one->nsymbols == 1 && one->symbols[0].utf8[0] != ' ') {
             extract__lattice_add_symbol(out, &one->symbols[0]);
+            if (rd->hand)
+                rc = slot_weigh_shape(&out->s[out->n - 1], rd, f, &g[k], err);
+            if (rc != CS_OK)
+                return rc;
+        }
     }
     return CS_OK;
 }
@@ -1610,6 +1709,7 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
     res->offset_y = rd.dy;
     res->ink_unplaced = unplaced_share(&rd);
     res->handwritten = written_by_hand(&rd);
+    rd.hand = res->handwritten;
     /* Irregular (hand-filled) ink, on a page read where its fields are:
      * read again, weigh the readings. */
     if (rc == CS_OK && montage != NULL && !res->low_resolution &&
