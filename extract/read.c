@@ -1225,6 +1225,53 @@ slot_weigh_shape(extract_slot *s, const reader *rd, int f, const comp *g,
     return CS_OK;
 }
 
+/* Appends to out the digit that character g of digit field f of a
+ * hand-filled page is by its shape (ocr_digit_read), with the next
+ * likeliest as its choices: when OCR read nothing there, even alone, and
+ * the shape is a digit (SHAPE_FILL_MIN). Tesseract drops hand-printed
+ * digits it cannot place (an open 0, a 2 like a Z). */
+#define SHAPE_FILL_MIN 0.5
+static cs_status
+slot_from_shape(extract_lattice *out, const reader *rd, int f, const comp *g,
+                cs_error *err)
+{
+    double p[OCR_DIGIT_CLASSES], sum = 0.0;
+    extract_slot *s;
+    PIX *pix;
+    cs_status rc;
+
+    if (out->n >= EXTRACT_LATTICE_MAX)
+        return CS_OK;
+    pix = char_glyph(rd, f, g);
+    if (pix == NULL)
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
+    rc = ocr_digit_read(p, pix, err);
+    pixDestroy(&pix);
+    if (rc != CS_OK)
+        return rc;
+    for (int d = 0; d < 10; d++)
+        sum += p[d];
+    s = &out->s[out->n];
+    memset(s, 0, sizeof(*s));
+    for (size_t n = 0; n < OCR_MAX_CHOICES; n++) {
+        int best = 0;
+        for (int d = 1; d < 10; d++)
+            if (p[d] > p[best])
+                best = d;
+        if (n == 0 && p[best] < SHAPE_FILL_MIN)
+            return CS_OK;
+        if (p[best] < 0.01)
+            break;
+        s->c[n].utf8[0] = (char)('0' + best);
+        s->c[n].utf8[1] = '\0';
+        s->c[n].confidence = (float)(100.0 * p[best] / sum);
+        p[best] = -1.0;
+        s->n++;
+    }
+    out->n++;
+    return CS_OK;
+}
+
 /* Reads character k of g (ng characters, page pixels) alone, in
  * single-character mode on the current page of eng (the montage scaled
  * by scale), into t; its rectangle stops halfway to its neighbors. */
@@ -1257,7 +1304,8 @@ read_char(ocr_text *t, const reader *rd, int f, const placement *pl,
  * digit fields), else alone in single-character mode (read_char, with
  * one, the scratch). Tesseract's line model, trained on print, often
  * drops a handwritten character altogether. On a hand-filled page, the
- * digits OCR read are weighed with their shapes (slot_weigh_shape).
+ * digits OCR read are weighed with their shapes (slot_weigh_shape), and a
+ * digit it read nowhere is taken from its shape (slot_from_shape).
  * Sets out to the rebuilt reading, each symbol with its choices; blanks
  * are kept where OCR began a word, except in digit fields, which are read
  * without them.
@@ -1326,6 +1374,10 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
             extract__lattice_add_symbol(out, &one->symbols[0]);
             if (rd->hand)
                 rc = slot_weigh_shape(&out->s[out->n - 1], rd, f, &g[k], err);
+            if (rc != CS_OK)
+                return rc;
+        } else if (digits && rd->hand) {
+            rc = slot_from_shape(out, rd, f, &g[k], err);
             if (rc != CS_OK)
                 return rc;
         }
