@@ -125,14 +125,21 @@ page_is_color(PIX *pixs)
     return total > 0 && colored * 1000 > total * 3;
 }
 
-/* Scales an 8-bpp image by (sx, sy); returns a copy when no scaling is
- * needed. */
+/* Scales the 8-bpp image *ppix by (sx, sy). When no scaling is needed,
+ * hands *ppix itself over (and sets it to NULL): a copy of a full page
+ * costs more than the work done on it here. *ppix must be the caller's
+ * own image, not a clone of one another owner keeps. */
 static PIX *
-scale8(PIX *pixs, double sx, double sy)
+scale8_take(PIX **ppix, double sx, double sy)
 {
-    if (fabs(sx - 1.0) < 0.01 && fabs(sy - 1.0) < 0.01)
-        return pixCopy(NULL, pixs);
-    return pixScale(pixs, (l_float32)sx, (l_float32)sy);
+    PIX *pixd;
+
+    if (fabs(sx - 1.0) < 0.01 && fabs(sy - 1.0) < 0.01) {
+        pixd = *ppix;
+        *ppix = NULL;
+        return pixd;
+    }
+    return pixScale(*ppix, (l_float32)sx, (l_float32)sy);
 }
 
 /* 1 for a black-and-white page of low resolution (fax): it is repaired
@@ -499,16 +506,17 @@ page_gray_images(ocr_page *page, PIX **datag_out, PIX *pixs, cs_error *err)
         red = pixGetRGBComponent(pixs, COLOR_RED);
         if (lum == NULL || red == NULL)
             goto nomem;
-        page->gray = scale8(lum, page->scale_x, page->scale_y);
-        *datag_out = scale8(red, page->scale_x, page->scale_y);
+        page->gray = scale8_take(&lum, page->scale_x, page->scale_y);
+        *datag_out = scale8_take(&red, page->scale_x, page->scale_y);
         if (page->gray == NULL || *datag_out == NULL)
             goto nomem;
     } else if (d == 32 || d == 8) {
         page->kind = OCR_SCAN_GRAY;
-        pixt = d == 32 ? pixConvertRGBToLuminance(pixs) : pixClone(pixs);
+        /* an 8-bpp source is the caller's: copied, never handed over */
+        pixt = d == 32 ? pixConvertRGBToLuminance(pixs) : pixCopy(NULL, pixs);
         if (pixt == NULL)
             goto nomem;
-        page->gray = scale8(pixt, page->scale_x, page->scale_y);
+        page->gray = scale8_take(&pixt, page->scale_x, page->scale_y);
         if (page->gray == NULL)
             goto nomem;
     } else {
@@ -522,7 +530,7 @@ page_gray_images(ocr_page *page, PIX **datag_out, PIX *pixs, cs_error *err)
         }
         if (pixt == NULL)
             goto nomem;
-        page->gray = scale8(pixt, page->scale_x, page->scale_y);
+        page->gray = scale8_take(&pixt, page->scale_x, page->scale_y);
         if (page->gray == NULL)
             goto nomem;
         if (page_is_low_res_bw(page)) {
