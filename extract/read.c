@@ -1297,6 +1297,9 @@ read_char(ocr_text *t, const reader *rd, int f, const placement *pl,
                            rd->tpl->fields[f].charset, err);
 }
 
+/* Fixed-pitch ink at most this many cells wide is one character. */
+#define MONO_ONE_CELL 1.3
+
 /*
  * Rebuilds the reading t of field f character by character: the field's
  * ink is cut into characters (cut_chars), each gets the symbols OCR
@@ -1320,6 +1323,7 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
     int dash = strchr(charset, '-') != NULL;
     comp g[OCR_MAX_SYMBOLS];
     size_t ng = cut_chars(g, OCR_MAX_SYMBOLS, rd, f), nsym = 0, missing;
+    double pitch = rd->tpl->pitch_x * rd->xf.ax;
 
     /* Characters OCR dropped: as many as the ink has more characters
      * than OCR read symbols. With none missing, a character without a
@@ -1335,12 +1339,27 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
         int lo =
             k > 0 ? (g[k - 1].x + g[k - 1].w + pl->ox + x0) / 2 : -(1 << 30);
         int hi = k + 1 < ng ? (x1 + g[k + 1].x + pl->ox) / 2 : 1 << 30;
-        size_t before = out->n, added = 0;
+        size_t before = out->n, added = 0, only = t->nsymbols;
         char ch = 0;
+        /* In fixed-pitch print, ink no wider than a cell is one character:
+         * of several symbols OCR placed on it (a dotted zero read as two
+         * O's), the most confident. */
+        if (rd->mono && g[k].big && g[k].w <= MONO_ONE_CELL * pitch) {
+            for (size_t s = 0; s < t->nsymbols; s++) {
+                const ocr_symbol *sym = &t->symbols[s];
+                int cx = sym->box.x + sym->box.w / 2;
+                if (cx < lo || cx >= hi || sym->utf8[0] == ' ')
+                    continue;
+                if (only == t->nsymbols ||
+                    sym->confidence > t->symbols[only].confidence)
+                    only = s;
+            }
+        }
         for (size_t s = 0; s < t->nsymbols; s++) {
             const ocr_symbol *sym = &t->symbols[s];
             int cx = sym->box.x + sym->box.w / 2;
-            if (cx < lo || cx >= hi || sym->utf8[0] == ' ')
+            if (cx < lo || cx >= hi || sym->utf8[0] == ' ' ||
+                (only < t->nsymbols && s != only))
                 continue;
             if (!digits && sym->word_start && out->n > 0)
                 extract__lattice_add_char(out, ' ');

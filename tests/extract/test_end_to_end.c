@@ -628,6 +628,33 @@ test_typed_off_grid(void **state)
     }
 }
 
+/* Liberation Mono's zero has a dot inside it, which OCR can read as two
+ * O's (G0009 read GOOO09, six characters for five cells of ink). In
+ * fixed-pitch print a cell's ink is one character: the procedure code
+ * comes out as printed. */
+static void
+test_dotted_zero_one_character(void **state)
+{
+    const json_t *tfields;
+    const extract_field *f;
+    const char *want;
+
+    (void)state;
+    s.truth = ts_truth_load(FIXTURES "dotzero0001_dropout300.tif");
+    assert_non_null(s.truth);
+    tfields = json_object_get(
+        json_array_get(json_object_get(s.truth, "pages"), 0), "fields");
+    want = json_string_value(json_object_get(tfields, "line2_procedure"));
+    assert_non_null(want);
+    assert_string_equal(want, "G0009");
+    assert_int_equal(
+        ts_scan_page1(&s.page, FIXTURES "dotzero0001_dropout300.tif"), 0);
+    read_as_cms1500();
+    f = extract_result_field(s.res, "line2_procedure");
+    assert_non_null(f);
+    assert_string_equal(f->value, want);
+}
+
 /* ---- Pages that fit no template ------------------------------------- */
 
 /* Prepares a page without ink into s.prepared. */
@@ -763,7 +790,7 @@ test_unknown_form_name(void **state)
     extract_result_free(NULL);
 }
 
-#define N_TESTS (TS_COUNT(page_cases) + 5)
+#define N_TESTS (TS_COUNT(page_cases) + 6)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -781,6 +808,7 @@ main(void)
     ADD_TEST("blank_page_as_cms1500", test_blank_page_as_cms1500);
     ADD_TEST("unfilled_form_data_missing", test_unfilled_form_data_missing);
     ADD_TEST("typed_off_grid", test_typed_off_grid);
+    ADD_TEST("dotted_zero_one_character", test_dotted_zero_one_character);
     ADD_TEST("unknown_form_name", test_unknown_form_name);
     if (n != N_TESTS)
         return 1; /* the table of tests is out of step with N_TESTS */
