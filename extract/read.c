@@ -1163,6 +1163,44 @@ char_glyph(const reader *rd, int f, const comp *g)
     return pix;
 }
 
+/* Reads character g of field f by its shape (ocr_digit_read) into p. */
+static cs_status
+char_digit_read(double p[OCR_DIGIT_CLASSES], const reader *rd, int f,
+                const comp *g, cs_error *err)
+{
+    PIX *pix = char_glyph(rd, f, g);
+    cs_status rc;
+
+    if (pix == NULL)
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
+    rc = ocr_digit_read(p, pix, err);
+    pixDestroy(&pix);
+    return rc;
+}
+
+/* Sets the choices of slot s to the digits by score[0..9] (destroyed),
+ * best first, at most max of them, each with its share of sum as its
+ * confidence (0..100); a digit under 1% of sum is left out, but for the
+ * first. */
+static void
+slot_set_digits(extract_slot *s, double *score, double sum, size_t max)
+{
+    s->n = 0;
+    while (s->n < max) {
+        int best = 0;
+        for (int d = 1; d < 10; d++)
+            if (score[d] > score[best])
+                best = d;
+        if (score[best] < 0.0 || (s->n > 0 && score[best] / sum < 0.01))
+            break;
+        s->c[s->n].utf8[0] = (char)('0' + best);
+        s->c[s->n].utf8[1] = '\0';
+        s->c[s->n].confidence = (float)(100.0 * score[best] / sum);
+        score[best] = -1.0;
+        s->n++;
+    }
+}
+
 /* Weighs the choices of slot s (what OCR read on character g of field f
  * of a hand-filled page) with what the character's shape says when OCR
  * read a digit (ocr_digit_read): each digit scores the geometric mean of
@@ -1179,17 +1217,12 @@ slot_weigh_shape(extract_slot *s, const reader *rd, int f, const comp *g,
 {
     double p[OCR_DIGIT_CLASSES], score[10], sum = 0.0;
     ocr_choice other;
-    PIX *pix;
     cs_status rc;
 
     if (s->n == 0 || s->c[0].utf8[0] < '0' || s->c[0].utf8[0] > '9' ||
         s->c[0].utf8[1] != '\0')
         return CS_OK;
-    pix = char_glyph(rd, f, g);
-    if (pix == NULL)
-        return cs_error_set(err, CS_ENOMEM, "out of memory");
-    rc = ocr_digit_read(p, pix, err);
-    pixDestroy(&pix);
+    rc = char_digit_read(p, rd, f, g, err);
     if (rc != CS_OK || p[OCR_DIGIT_OTHER] >= 0.5)
         return rc;
     for (int d = 0; d < 10; d++) {
@@ -1206,20 +1239,8 @@ slot_weigh_shape(extract_slot *s, const reader *rd, int f, const comp *g,
         if ((s->c[j].utf8[0] < '0' || s->c[j].utf8[0] > '9') &&
             s->c[j].confidence > other.confidence)
             other = s->c[j];
-    s->n = 0;
-    for (size_t n = 0; n + (other.confidence >= 0.0f) < OCR_MAX_CHOICES; n++) {
-        int best = 0;
-        for (int d = 1; d < 10; d++)
-            if (score[d] > score[best])
-                best = d;
-        if (score[best] < 0.0 || (n > 0 && score[best] / sum < 0.01))
-            break;
-        s->c[n].utf8[0] = (char)('0' + best);
-        s->c[n].utf8[1] = '\0';
-        s->c[n].confidence = (float)(100.0 * score[best] / sum);
-        score[best] = -1.0;
-        s->n++;
-    }
+    slot_set_digits(s, score, sum,
+                    OCR_MAX_CHOICES - (other.confidence >= 0.0f));
     if (other.confidence >= 0.0f)
         s->c[s->n++] = other;
     return CS_OK;
@@ -1235,39 +1256,22 @@ static cs_status
 slot_from_shape(extract_lattice *out, const reader *rd, int f, const comp *g,
                 cs_error *err)
 {
-    double p[OCR_DIGIT_CLASSES], sum = 0.0;
-    extract_slot *s;
-    PIX *pix;
+    double p[OCR_DIGIT_CLASSES], sum = 0.0, top = 0.0;
     cs_status rc;
 
     if (out->n >= EXTRACT_LATTICE_MAX)
         return CS_OK;
-    pix = char_glyph(rd, f, g);
-    if (pix == NULL)
-        return cs_error_set(err, CS_ENOMEM, "out of memory");
-    rc = ocr_digit_read(p, pix, err);
-    pixDestroy(&pix);
+    rc = char_digit_read(p, rd, f, g, err);
     if (rc != CS_OK)
         return rc;
-    for (int d = 0; d < 10; d++)
+    for (int d = 0; d < 10; d++) {
         sum += p[d];
-    s = &out->s[out->n];
-    memset(s, 0, sizeof(*s));
-    for (size_t n = 0; n < OCR_MAX_CHOICES; n++) {
-        int best = 0;
-        for (int d = 1; d < 10; d++)
-            if (p[d] > p[best])
-                best = d;
-        if (n == 0 && p[best] < SHAPE_FILL_MIN)
-            return CS_OK;
-        if (p[best] < 0.01)
-            break;
-        s->c[n].utf8[0] = (char)('0' + best);
-        s->c[n].utf8[1] = '\0';
-        s->c[n].confidence = (float)(100.0 * p[best] / sum);
-        p[best] = -1.0;
-        s->n++;
+        top = p[d] > top ? p[d] : top;
     }
+    if (top < SHAPE_FILL_MIN)
+        return CS_OK;
+    memset(&out->s[out->n], 0, sizeof(out->s[out->n]));
+    slot_set_digits(&out->s[out->n], p, sum, OCR_MAX_CHOICES);
     out->n++;
     return CS_OK;
 }
