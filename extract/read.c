@@ -1301,6 +1301,15 @@ read_char(ocr_text *t, const reader *rd, int f, const placement *pl,
                            rd->tpl->fields[f].charset, err);
 }
 
+/* 1 when sym is no blank and its middle falls in [lo, hi). */
+static int
+symbol_within(const ocr_symbol *sym, int lo, int hi)
+{
+    int cx = sym->box.x + sym->box.w / 2;
+
+    return cx >= lo && cx < hi && sym->utf8[0] != ' ';
+}
+
 /* Fixed-pitch ink at most this many cells wide is one character. */
 #define MONO_ONE_CELL 1.3
 
@@ -1348,21 +1357,15 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
         /* In fixed-pitch print, ink no wider than a cell is one character:
          * of several symbols OCR placed on it (a dotted zero read as two
          * O's), the most confident. */
-        if (rd->mono && g[k].big && g[k].w <= MONO_ONE_CELL * pitch) {
-            for (size_t s = 0; s < t->nsymbols; s++) {
-                const ocr_symbol *sym = &t->symbols[s];
-                int cx = sym->box.x + sym->box.w / 2;
-                if (cx < lo || cx >= hi || sym->utf8[0] == ' ')
-                    continue;
-                if (only == t->nsymbols ||
-                    sym->confidence > t->symbols[only].confidence)
+        if (rd->mono && g[k].big && g[k].w <= MONO_ONE_CELL * pitch)
+            for (size_t s = 0; s < t->nsymbols; s++)
+                if (symbol_within(&t->symbols[s], lo, hi) &&
+                    (only == t->nsymbols ||
+                     t->symbols[s].confidence > t->symbols[only].confidence))
                     only = s;
-            }
-        }
         for (size_t s = 0; s < t->nsymbols; s++) {
             const ocr_symbol *sym = &t->symbols[s];
-            int cx = sym->box.x + sym->box.w / 2;
-            if (cx < lo || cx >= hi || sym->utf8[0] == ' ' ||
+            if (!symbol_within(sym, lo, hi) ||
                 (only < t->nsymbols && s != only))
                 continue;
             if (!digits && sym->word_start && out->n > 0)

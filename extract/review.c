@@ -185,10 +185,13 @@ check_pointer(extract_result *res, const extract_check_def *c)
         extract__field_flag(f, why);
 }
 
-static void
+/* Runs the template's checks across fields; returns how many required
+ * fields were found empty. */
+static size_t
 run_checks(extract_result *res, const struct tm *today)
 {
     const extract_template *tpl = res->form;
+    size_t required_missing = 0;
 
     for (size_t i = 0; i < tpl->nchecks; i++) {
         const extract_check_def *c = &tpl->checks[i];
@@ -212,9 +215,11 @@ run_checks(extract_result *res, const struct tm *today)
             break;
         case EXTRACT_CHECK_REQUIRED:
             for (size_t k = 0; k < c->nparts; k++)
-                if (res->fields[c->parts[k]].value[0] == '\0')
+                if (res->fields[c->parts[k]].value[0] == '\0') {
                     extract__field_flag(&res->fields[c->parts[k]],
                                         "required_missing");
+                    required_missing++;
+                }
             break;
         case EXTRACT_CHECK_REQUIRES:
             if (a->value[0] == '\0' || b->value[0] != '\0')
@@ -228,6 +233,7 @@ run_checks(extract_result *res, const struct tm *today)
             break;
         }
     }
+    return required_missing;
 }
 
 cs_status
@@ -294,7 +300,7 @@ extract_values_cross_check(const char **reasons_out,
         (void)snprintf(res.fields[i].value, sizeof(res.fields[i].value), "%s",
                        values[i] != NULL ? values[i] : "");
     }
-    run_checks(&res, today);
+    (void)run_checks(&res, today);
     for (size_t i = 0; i < tpl->nfields; i++)
         reasons_out[i] =
             res.fields[i].nreasons > 0 ? res.fields[i].reasons[0] : NULL;
@@ -307,18 +313,12 @@ extract_values_cross_check(const char **reasons_out,
  * then hold data no one saw. */
 #define DATA_MISSING_REQUIRED 3
 
+/* Flags the page and its empty fields data_missing: `required` fields
+ * every claim carries were found empty (run_checks). */
 static void
-data_missing(extract_result *res)
+data_missing(extract_result *res, size_t required)
 {
-    const extract_template *tpl = res->form;
-    size_t missing = 0;
-
-    for (size_t i = 0; i < tpl->nchecks; i++)
-        for (size_t k = 0; tpl->checks[i].type == EXTRACT_CHECK_REQUIRED &&
-                           k < tpl->checks[i].nparts;
-             k++)
-            missing += res->fields[tpl->checks[i].parts[k]].value[0] == '\0';
-    if (missing < DATA_MISSING_REQUIRED)
+    if (required < DATA_MISSING_REQUIRED)
         return;
     page_flag(res, "data_missing");
     for (size_t i = 0; i < res->nfields; i++)
@@ -389,6 +389,8 @@ extract__poor_page(const extract_result *res)
 void
 extract__review(extract_result *res, const struct tm *today)
 {
+    size_t required_missing;
+
     if (res->form == NULL) {
         page_flag(res, "form_unknown");
         return;
@@ -409,8 +411,8 @@ extract__review(extract_result *res, const struct tm *today)
         else
             review_text(f, &res->form->fields[i], today);
     }
-    run_checks(res, today);
-    data_missing(res);
+    required_missing = run_checks(res, today);
+    data_missing(res, required_missing);
     case_mismatch(res);
     /* A page whose printed form is there but could be aligned only by its
      * QR code (perspective, folds), or whose characters mostly fall

@@ -9,6 +9,7 @@
 #error "digits_model.c does not match ocr_internal.h: regenerate it"
 #endif
 
+/* clang-format off */
 const float ocr__digit_w1[38496] = {
     1.3095625e-39f, 1.7491299e-38f, -2.3103040e-39f, 2.5868180e-39f, -1.4737358e-39f, 1.0909220e-37f,
     -2.9390526e-39f, -5.0577413e-38f, 1.4699621e-40f, -1.9922877e-39f, 1.7320217e-39f, -6.4959870e-38f,

@@ -27,15 +27,17 @@ typedef enum {
 /* A page ready for registration and reading. All images share one
  * coordinate system: the deskewed page at OCR_WORK_DPI. */
 typedef struct ocr_page {
-    struct Pix *gray;  /* 8 bpp, deskewed: for overlays and crops */
-    struct Pix *ink;   /* 1 bpp: all dark ink, form included */
-    struct Pix *data;  /* 1 bpp: data ink, form dropped where the scan
-                          allows it (color, gray); long rules removed */
-    struct Pix *rules; /* 1 bpp: the rule pixels taken out of data (data
-                          crossing them was cut there) */
-    struct Pix *datag; /* 8 bpp, deskewed: on a color page, the channel
-                          data was thresholded from (red: the form is
-                          nearly white in it); NULL on other pages */
+    struct Pix *gray;    /* 8 bpp, deskewed: for overlays and crops */
+    struct Pix *ink;     /* 1 bpp: all dark ink, form included */
+    struct Pix *data;    /* 1 bpp: data ink, form dropped where the scan
+                            allows it (color, gray); long rules removed */
+    struct Pix *rules;   /* 1 bpp: the rule pixels taken out of data (data
+                            crossing them was cut there) */
+    struct Pix *datag;   /* 8 bpp, deskewed: on a color page, the channel
+                            data was thresholded from (red: the form is
+                            nearly white in it); NULL on other pages */
+    int datag_threshold; /* the level data was thresholded at from datag
+                            (color pages) */
     ocr_scan_kind kind;
     float skew_degrees;      /* measured skew (0 when not measured) */
     float skew_confidence;   /* Leptonica's confidence of the measure */

@@ -9,7 +9,6 @@
 #include <leptonica/allheaders.h>
 #include <limits.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 /* Pixels darker than this (after background normalization to ~200) count
@@ -772,9 +771,9 @@ ocr_page_prepare(ocr_page **out, const intake_page *in,
     }
     switch (page->kind) {
     case OCR_SCAN_COLOR:
-        page->data = pixThresholdToBinary(
-            datag, page->flattened ? photo_data_threshold(datag)
-                                   : color_data_threshold(datag));
+        page->datag_threshold = page->flattened ? photo_data_threshold(datag)
+                                                : color_data_threshold(datag);
+        page->data = pixThresholdToBinary(datag, page->datag_threshold);
         break;
     case OCR_SCAN_GRAY:
         /* The form's gray ink is too close to the data's black to split
@@ -836,8 +835,7 @@ ocr_page_lighten(ocr_page *page, int *changed, cs_error *err)
         light = SMOOTHED_LIGHT_THRESHOLD;
     } else if (page->kind == OCR_SCAN_COLOR && page->datag != NULL) {
         src = page->datag;
-        dark = page->flattened ? photo_data_threshold(src)
-                               : color_data_threshold(src);
+        dark = page->datag_threshold;
         /* no nearer the paper (200 once normalized) than halfway */
         light = dark + (COLOR_LIGHT_STEP < (200 - dark) / 2 ? COLOR_LIGHT_STEP
                                                             : (200 - dark) / 2);

@@ -318,6 +318,8 @@ def write_c(params, path, ntrain):
         f.write("#if OCR_DIGIT_INPUTS != %d || OCR_DIGIT_HIDDEN != %d || OCR_DIGIT_CLASSES != %d\n"
                 "#error \"digits_model.c does not match ocr_internal.h: regenerate it\"\n#endif\n\n"
                 % (d, HIDDEN, NCLASS))
+        # generated data: laid out six numbers to a line, not by clang-format
+        f.write("/* clang-format off */\n")
         f.write(arr("ocr__digit_w1", W1.T))     # hidden-major: one row per hidden unit
         f.write(arr("ocr__digit_b1", b1))
         f.write(arr("ocr__digit_w2", W2.T))     # class-major

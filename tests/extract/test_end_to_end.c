@@ -553,6 +553,18 @@ read_as_cms1500(void)
         CS_OK);
 }
 
+/* Loads scan's truth into s.truth and its first page into s.page;
+ * returns the page's true fields. */
+static const json_t *
+load_page1(const char *scan)
+{
+    s.truth = ts_truth_load(scan);
+    assert_non_null(s.truth);
+    assert_int_equal(ts_scan_page1(&s.page, scan), 0);
+    return json_object_get(json_array_get(json_object_get(s.truth, "pages"), 0),
+                           "fields");
+}
+
 /* The proportional sample with its data (dark in the red channel) moved
  * dx pixels across the form: the sheet as typed by software a character
  * or so off the boxes. */
@@ -602,12 +614,7 @@ test_typed_off_grid(void **state)
     PIX *moved;
 
     (void)state;
-    s.truth = ts_truth_load(SAMPLES "claim0001_proportional.jpg");
-    assert_non_null(s.truth);
-    tfields = json_object_get(
-        json_array_get(json_object_get(s.truth, "pages"), 0), "fields");
-    assert_int_equal(
-        ts_scan_page1(&s.page, SAMPLES "claim0001_proportional.jpg"), 0);
+    tfields = load_page1(SAMPLES "claim0001_proportional.jpg");
     moved = make_shifted(s.page.pix, -25);
     assert_non_null(moved);
     pixDestroy(&s.page.pix);
@@ -640,15 +647,10 @@ test_dotted_zero_one_character(void **state)
     const char *want;
 
     (void)state;
-    s.truth = ts_truth_load(FIXTURES "dotzero0001_dropout300.tif");
-    assert_non_null(s.truth);
-    tfields = json_object_get(
-        json_array_get(json_object_get(s.truth, "pages"), 0), "fields");
+    tfields = load_page1(FIXTURES "dotzero0001_dropout300.tif");
     want = json_string_value(json_object_get(tfields, "line2_procedure"));
     assert_non_null(want);
     assert_string_equal(want, "G0009");
-    assert_int_equal(
-        ts_scan_page1(&s.page, FIXTURES "dotzero0001_dropout300.tif"), 0);
     read_as_cms1500();
     f = extract_result_field(s.res, "line2_procedure");
     assert_non_null(f);

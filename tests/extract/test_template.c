@@ -216,6 +216,10 @@ test_field_case(void **state)
     T_CHECKS_WITH("{\"check\": \"sum\", \"total\": \"total\", \"parts\": "     \
                   "\"line{n}_charges\"}")
 #define T_TAIL "}\n"
+/* A valid template whose checks are c alone. */
+#define T_WITH_CHECK(c)                                                        \
+    T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS T_REPEAT T_CHECKS_WITH(  \
+        c) T_TAIL
 #define T_BODY_FROM_ANCHORS(anchors)                                           \
     anchors T_CHARSETS T_FIELDS T_REPEAT T_CHECKS T_TAIL
 #define T_VALID T_HEAD T_REF T_GRID T_BODY_FROM_ANCHORS(T_ANCHORS)
@@ -422,56 +426,45 @@ static const struct tpl_case tpl_cases[] = {
 
     /* checks */
     {"check_names_missing_field",
-     T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS T_REPEAT T_CHECKS_WITH(
-         "{\"check\": \"sum\", \"total\": \"grand_total\", "
-         "\"parts\": \"line{n}_charges\"}") T_TAIL,
+     T_WITH_CHECK("{\"check\": \"sum\", \"total\": \"grand_total\", "
+                  "\"parts\": \"line{n}_charges\"}"),
      CS_EINVAL, "a field the template lacks", "checks", 0},
     {"check_part_names_missing_field",
-     T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS T_REPEAT T_CHECKS_WITH(
-         "{\"check\": \"sum\", \"total\": \"total\", "
-         "\"parts\": \"row{n}_charges\"}") T_TAIL,
+     T_WITH_CHECK("{\"check\": \"sum\", \"total\": \"total\", "
+                  "\"parts\": \"row{n}_charges\"}"),
      CS_EINVAL, "a field the template lacks", "checks", 0},
     {"check_unknown_type",
-     T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS T_REPEAT T_CHECKS_WITH(
-         "{\"check\": \"product\", \"total\": \"total\"}") T_TAIL,
-     CS_EINVAL, "unknown check type", "checks", 0},
-    {"check_without_type",
-     T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS T_REPEAT T_CHECKS_WITH(
-         "{\"total\": \"total\"}") T_TAIL,
-     CS_EINVAL, "\"check\"", "checks", 0},
+     T_WITH_CHECK("{\"check\": \"product\", \"total\": \"total\"}"), CS_EINVAL,
+     "unknown check type", "checks", 0},
+    {"check_without_type", T_WITH_CHECK("{\"total\": \"total\"}"), CS_EINVAL,
+     "\"check\"", "checks", 0},
     {"check_pointer_target_missing",
-     T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS T_REPEAT T_CHECKS_WITH(
-         "{\"check\": \"pointer\", \"field\": \"name\", "
-         "\"targets\": [\"total\", \"diagnosis_z\"]}") T_TAIL,
+     T_WITH_CHECK("{\"check\": \"pointer\", \"field\": \"name\", "
+                  "\"targets\": [\"total\", \"diagnosis_z\"]}"),
      CS_EINVAL, "pointer target", "checks", 0},
     {"checks_not_a_list",
      T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS T_REPEAT
      "\"checks\": {\"check\": \"sum\"}\n" T_TAIL,
      CS_EINVAL, "\"checks\"", "checks", 0},
     {"check_requires_with_reason",
-     T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS T_REPEAT T_CHECKS_WITH(
+     T_WITH_CHECK(
          "{\"check\": \"requires\", \"field\": \"name\", "
-         "\"requires\": \"total\", \"reason\": \"diagnosis_pointer_missing\"}")
-         T_TAIL,
+         "\"requires\": \"total\", \"reason\": \"diagnosis_pointer_missing\"}"),
      CS_OK, NULL, NULL, 5},
     {"check_requires_unknown_reason",
-     T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS T_REPEAT T_CHECKS_WITH(
-         "{\"check\": \"requires\", \"field\": \"name\", "
-         "\"requires\": \"total\", \"reason\": \"no_such_reason\"}") T_TAIL,
+     T_WITH_CHECK("{\"check\": \"requires\", \"field\": \"name\", "
+                  "\"requires\": \"total\", \"reason\": \"no_such_reason\"}"),
      CS_EINVAL, "\"reason\"", "checks", 0},
     {"check_required",
-     T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS T_REPEAT T_CHECKS_WITH(
-         "{\"check\": \"required\", \"fields\": [\"name\", "
-         "\"line1_charges\"]}") T_TAIL,
+     T_WITH_CHECK("{\"check\": \"required\", \"fields\": [\"name\", "
+                  "\"line1_charges\"]}"),
      CS_OK, NULL, NULL, 5},
     {"check_required_without_fields",
-     T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS T_REPEAT T_CHECKS_WITH(
-         "{\"check\": \"required\", \"fields\": []}") T_TAIL,
-     CS_EINVAL, "\"fields\"", "checks", 0},
+     T_WITH_CHECK("{\"check\": \"required\", \"fields\": []}"), CS_EINVAL,
+     "\"fields\"", "checks", 0},
     {"check_required_names_missing_field",
-     T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS T_REPEAT T_CHECKS_WITH(
-         "{\"check\": \"required\", \"fields\": [\"name\", "
-         "\"line3_charges\"]}") T_TAIL,
+     T_WITH_CHECK("{\"check\": \"required\", \"fields\": [\"name\", "
+                  "\"line3_charges\"]}"),
      CS_EINVAL, "required field is not a field", "checks", 0},
 };
 
