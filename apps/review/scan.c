@@ -120,7 +120,7 @@ cs_status
 review_scan_box(ocr_rect *out, const review_scan *sc, int page,
                 const char *field, cs_error *err)
 {
-    ocr_rect b;
+    ocr_rect b = {0, 0, 0, 0};
     cs_status rc = field_box(&b, sc, page, field, err);
 
     if (rc != CS_OK)
@@ -194,7 +194,7 @@ review_scan_crop_png(uint8_t **png_out, size_t *size_out, const review_scan *sc,
 {
     BOX *box = NULL;
     PIX *pixc = NULL;
-    ocr_rect b;
+    ocr_rect b = {0, 0, 0, 0};
     cs_status rc;
 
     *png_out = NULL;
