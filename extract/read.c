@@ -1246,11 +1246,12 @@ slot_weigh_shape(extract_slot *s, const reader *rd, int f, const comp *g,
     return CS_OK;
 }
 
-/* Appends to out the digit that character g of digit field f of a
- * hand-filled page is by its shape (ocr_digit_read), with the next
- * likeliest as its choices: when OCR read nothing there, even alone, and
- * the shape is a digit (SHAPE_FILL_MIN). Tesseract drops hand-printed
- * digits it cannot place (an open 0, a 2 like a Z). */
+/* Appends to out the digit that character g of field f (a digit field
+ * or a code) of a hand-filled page is by its shape (ocr_digit_read), with
+ * the next likeliest as its choices: when OCR read nothing there, even
+ * alone, and the shape is a digit (SHAPE_FILL_MIN). Tesseract drops
+ * hand-printed digits it cannot place (an open 0, a 2 like a Z), or
+ * reads two of them as one symbol (10 as 0) that leaves the other bare. */
 #define SHAPE_FILL_MIN 0.5
 static cs_status
 slot_from_shape(extract_lattice *out, const reader *rd, int f, const comp *g,
@@ -1312,6 +1313,11 @@ symbol_within(const ocr_symbol *sym, int lo, int hi)
 
 /* Fixed-pitch ink at most this many cells wide is one character. */
 #define MONO_ONE_CELL 1.3
+/* On a hand-filled page, ink at least this share of a print line tall and
+ * wide is a character in a digit field, though smaller than a capital: a
+ * 0 written at letter height (14 pixels, where the other digits are
+ * 22-40). Specks, and a dash a few rows thick, stay out. */
+#define HAND_SMALL_CHAR 0.2
 
 /*
  * Rebuilds the reading t of field f character by character: the field's
@@ -1337,6 +1343,7 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
     comp g[OCR_MAX_SYMBOLS];
     size_t ng = cut_chars(g, OCR_MAX_SYMBOLS, rd, f), nsym = 0, missing;
     double pitch = rd->tpl->pitch_x * rd->xf.ax;
+    double line = rd->tpl->pitch_y * rd->xf.ay;
 
     /* Characters OCR dropped: as many as the ink has more characters
      * than OCR read symbols. With none missing, a character without a
@@ -1344,6 +1351,12 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
     for (size_t s = 0; s < t->nsymbols; s++)
         nsym += t->symbols[s].utf8[0] != ' ';
     missing = ng > nsym ? ng - nsym : 0;
+    /* A hand writes some digits at letter height (a small 0): in a digit
+     * field, ink that is no speck or period is a character. */
+    for (size_t k = 0; rd->hand && digits && k < ng; k++)
+        if (g[k].h >= HAND_SMALL_CHAR * line &&
+            g[k].w >= HAND_SMALL_CHAR * line)
+            g[k].big = 1;
     out->n = 0;
     for (size_t k = 0; k < ng; k++) {
         int x0 = g[k].x + pl->ox, x1 = x0 + g[k].w;
@@ -1402,7 +1415,11 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
                 rc = slot_weigh_shape(&out->s[out->n - 1], rd, f, &g[k], err);
             if (rc != CS_OK)
                 return rc;
-        } else if (digits && rd->hand) {
+        } else if (rd->hand && strchr(charset, '0') != NULL &&
+                   strchr(charset, 'a') == NULL) {
+            /* digits and codes; not prose (names, streets: a charset
+             * with lower case), where a letter OCR dropped would come
+             * out a digit */
             rc = slot_from_shape(out, rd, f, &g[k], err);
             if (rc != CS_OK)
                 return rc;
