@@ -1747,6 +1747,122 @@ unplaced_share(const reader *rd)
     return all > 0 ? lost / all : 0.0;
 }
 
+/* A hand's slant: how far its upright strokes lean (columns per row up;
+ * positive leans right), measured on the characters of the fields: of the
+ * leans tried, up to SLANT_MAX either way, the one that, undone, stacks
+ * the characters' ink into the fewest, fullest columns (the largest sum
+ * of squared column counts). 0 for a hand that stands upright. */
+#define SLANT_MAX 0.6
+#define SLANT_STEP 0.05
+#define SLANT_TRIES 25 /* 2 * SLANT_MAX / SLANT_STEP + 1 */
+static double
+hand_slant(const reader *rd)
+{
+    double score[SLANT_TRIES] = {0};
+    int *cols = NULL, ncols = 0, best = SLANT_TRIES / 2;
+
+    for (size_t i = 0; i < rd->ncomps; i++) {
+        const comp *c = &rd->comps[i];
+        PIX *pix;
+        l_uint32 *data;
+        int wpl, span;
+        if (c->field < 0 || !c->big)
+            continue;
+        span = c->w + (int)ceil(SLANT_MAX * c->h) + 2;
+        if (span > ncols) {
+            int *grown = realloc(cols, (size_t)span * sizeof(*cols));
+            if (grown == NULL)
+                break;
+            cols = grown;
+            ncols = span;
+        }
+        pix = pixaGetPix(rd->pixa, c->index, L_CLONE);
+        if (pix == NULL)
+            continue;
+        data = pixGetData(pix);
+        wpl = pixGetWpl(pix);
+        for (int k = 0; k < SLANT_TRIES; k++) {
+            double tried = (k - SLANT_TRIES / 2) * SLANT_STEP;
+            memset(cols, 0, (size_t)span * sizeof(*cols));
+            for (int y = 0; y < c->h; y++) {
+                const l_uint32 *line = data + (size_t)y * wpl;
+                /* undone about the middle row: rows above move left */
+                int shift = (int)lround(tried * (y - 0.5 * c->h) +
+                                        0.5 * SLANT_MAX * c->h) +
+                            1;
+                for (int x = 0; x < c->w; x++)
+                    if (GET_DATA_BIT(line, x))
+                        cols[x + shift]++;
+            }
+            for (int x = 0; x < span; x++)
+                score[k] += (double)cols[x] * cols[x];
+        }
+        pixDestroy(&pix);
+    }
+    free(cols);
+    for (int k = 0; k < SLANT_TRIES; k++)
+        if (score[k] > score[best])
+            best = k;
+    return (best - SLANT_TRIES / 2) * SLANT_STEP;
+}
+
+/* Undoes a hand's slant (hand_slant) on the characters of the fields:
+ * each component's pixels are sheared about its field's middle row, and
+ * its box follows. */
+static cs_status
+deslant(reader *rd, double lean, cs_error *err)
+{
+    size_t nf = rd->tpl->nfields;
+    double *mid = calloc(nf + 1, sizeof(*mid)), *n = calloc(nf + 1, sizeof(*n));
+
+    if (mid == NULL || n == NULL) {
+        free(mid);
+        free(n);
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < rd->ncomps; i++) {
+        const comp *c = &rd->comps[i];
+        if (c->field >= 0 && c->big) {
+            mid[c->field] += c->y + 0.5 * c->h;
+            n[c->field] += 1.0;
+        }
+    }
+    for (size_t i = 0; i < rd->ncomps; i++) {
+        comp *c = &rd->comps[i];
+        PIX *pix, *wide = NULL, *sheared = NULL, *clipped = NULL;
+        BOX *box = NULL;
+        int yl, b, bx, by, bw, bh;
+        if (c->field < 0 || n[c->field] == 0.0)
+            continue;
+        yl = (int)lround(mid[c->field] / n[c->field]) - c->y;
+        b = (int)ceil(fabs(lean) * (abs(yl) + c->h)) + 1;
+        pix = pixaGetPix(rd->pixa, c->index, L_CLONE);
+        wide = pix != NULL ? pixAddBorderGeneral(pix, b, b, 0, 0, 0) : NULL;
+        sheared = wide != NULL
+                      ? pixHShear(NULL, wide, yl, (l_float32)-atan(lean),
+                                  L_BRING_IN_WHITE)
+                      : NULL;
+        if (sheared != NULL &&
+            pixClipToForeground(sheared, &clipped, &box) == 0 &&
+            clipped != NULL && boxGetGeometry(box, &bx, &by, &bw, &bh) == 0) {
+            c->x += bx - b;
+            c->y += by;
+            c->w = bw;
+            c->h = bh;
+            (void)pixaReplacePix(rd->pixa, c->index, clipped, NULL);
+            clipped = NULL;
+        }
+        boxDestroy(&box);
+        pixDestroy(&clipped);
+        pixDestroy(&sheared);
+        pixDestroy(&wide);
+        pixDestroy(&pix);
+    }
+    free(mid);
+    free(n);
+    return CS_OK;
+}
+
 cs_status
 extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
                      cs_error *err)
@@ -1782,6 +1898,17 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
     join_words(&rd, res);
     grow_fields(&rd);
     attach_small(&rd);
+    /* A hand-filled page is read upright: Tesseract, and the digits'
+     * shapes, know upright characters. */
+    rd.hand = written_by_hand(&rd);
+    if (rd.hand) {
+        double lean = hand_slant(&rd);
+        if (lean != 0.0) {
+            rc = deslant(&rd, lean, err);
+            if (rc != CS_OK)
+                goto cleanup;
+        }
+    }
     pl = calloc(rd.tpl->nfields, sizeof(*pl));
     if (pl == NULL) {
         rc = cs_error_set(err, CS_ENOMEM, "out of memory");
@@ -1803,8 +1930,7 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
     res->offset_x = rd.dx;
     res->offset_y = rd.dy;
     res->ink_unplaced = unplaced_share(&rd);
-    res->handwritten = written_by_hand(&rd);
-    rd.hand = res->handwritten;
+    res->handwritten = rd.hand;
     /* Irregular (hand-filled) ink, on a page read where its fields are:
      * read again, weigh the readings. */
     if (rc == CS_OK && montage != NULL && !res->low_resolution &&
