@@ -158,11 +158,12 @@ find_ink(reader *rd, ocr_page *page, const extract_result *res, cs_error *err)
 
 /* 1 when the print came out broken into specks: characters, not specks,
  * hold most of a page's data ink (87-99% of its components' area on
- * generated scans of every kind in three fonts), but a thin font (Courier)
- * dithered on a fax, or blurred on a color scan, left them 39-60%. Judged
- * on pages with enough ink to tell. */
+ * generated scans of every kind in three fonts, 90-99% on hand-filled
+ * ones), but a thin font (Courier) dithered on a fax, or blurred on a
+ * color scan, left them 39-60%, and a thin pen on a gray scan 76-83%.
+ * Judged on pages with enough ink to tell. */
 #define BROKEN_MIN_COMPS 50
-#define BROKEN_BIG_SHARE 0.75
+#define BROKEN_BIG_SHARE 0.85
 static int
 broken_print(const reader *rd)
 {

@@ -83,11 +83,12 @@ void ocr_page_free(ocr_page *page);
  * a black-and-white page, strokes as thick as print's that belong to ink
  * reaching out of mask. */
 /* For a page whose data strokes came out broken into specks (a thin font
- * on a fax or a blurred color scan), rebuilds page->data (and page->rules)
- * with a lighter data threshold, keeping only light pixels joined to ink
- * as dark as data. *changed is 0, and nothing is done, on a page that has
- * no lighter reading (gray, and black-and-white at full resolution).
- * Labels erased by ocr_page_erase() must be erased again. */
+ * on a fax or a blurred color scan, a thin pen on a gray scan), rebuilds
+ * page->data (and page->rules) with a lighter data threshold, keeping
+ * only light pixels joined to ink as dark as data. *changed is 0, and
+ * nothing is done, on a page that has no lighter reading (black-and-white
+ * at full resolution). Labels erased by ocr_page_erase() must be erased
+ * again. */
 cs_status ocr_page_lighten(ocr_page *page, int *changed, cs_error *err);
 
 cs_status ocr_page_erase(ocr_page *page, struct Pix *mask, cs_error *err);

@@ -693,6 +693,37 @@ test_fax_thin_font_lightened(void **state)
     assert_int_equal(ocr_page_lighten(NULL, &changed, &err), CS_EINVAL);
 }
 
+/* A gray scan has a lighter reading too (a thin pen's strokes): more ink
+ * than at the data threshold, but only what is joined to ink that dark,
+ * not every pixel up to the lighter level (the form's mid-gray lines and
+ * labels stay out, but for rules, taken out again). */
+static void
+test_gray_lightened(void **state)
+{
+    cs_error err = CS_ERROR_INIT;
+    PIX *light = NULL;
+    int changed = -1;
+    l_int32 ink_before, ink_after, ink_light;
+
+    (void)state;
+    assert_int_equal(load_sample(&s.pix, "claim0001_gray300.png"), 0);
+    s.page = prepare(s.pix, 300, NULL);
+    assert_non_null(s.page);
+    assert_int_equal(s.page->kind, OCR_SCAN_GRAY);
+    (void)pixCountPixels(s.page->data, &ink_before, NULL);
+    assert_int_equal(ocr_page_lighten(s.page, &changed, &err), CS_OK);
+    assert_int_equal(changed, 1);
+    (void)pixCountPixels(s.page->data, &ink_after, NULL);
+    light = pixThresholdToBinary(s.page->gray, 150);
+    assert_non_null(light);
+    (void)pixCountPixels(light, &ink_light, NULL);
+    pixDestroy(&light);
+    print_message("ink %d -> %d (light level: %d)\n", ink_before, ink_after,
+                  ink_light);
+    assert_true(ink_after > ink_before);
+    assert_true(2 * ink_after < ink_light);
+}
+
 /* ---- Arguments and erasing ----------------------------------------- */
 
 static void
@@ -1159,7 +1190,7 @@ test_engine_without_page(void **state)
 #define N_TESTS                                                                \
     (TS_COUNT(skew_cases) + TS_COUNT(kind_cases) + TS_COUNT(data_cases) +      \
      TS_COUNT(scale_cases) + TS_COUNT(blank_cases) + TS_COUNT(photo_cases) +   \
-     TS_COUNT(runs_cases) + 18)
+     TS_COUNT(runs_cases) + 19)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -1185,6 +1216,7 @@ main(void)
     ADD_TEST("fax_thin_rules_in_ink", test_fax_thin_rules_in_ink);
     ADD_TEST("fax_dropped_line_repaired", test_fax_dropped_line_repaired);
     ADD_TEST("fax_thin_font_lightened", test_fax_thin_font_lightened);
+    ADD_TEST("gray_lightened", test_gray_lightened);
     ADD_TEST("prepare_bad_arguments", test_prepare_bad_arguments);
     ADD_TEST("erase", test_erase);
     ADD_TEST("erase_gray_keeps_data", test_erase_gray_keeps_data);
