@@ -567,10 +567,11 @@ attach_small(reader *rd)
 /* Where a field's ink was placed in the montage. */
 typedef struct placement {
     int placed;
-    ocr_rect rect; /* the field with its margin, montage pixels */
-    int ox, oy;    /* page -> montage offset */
-    int copies;    /* times the ink is repeated along the row */
-    int copy_dx;   /* from one copy to the next, montage pixels */
+    ocr_rect rect;    /* the field with its margin, montage pixels */
+    int ox, oy;       /* page -> montage offset */
+    int copies;       /* times the ink is repeated along the row */
+    int copy_dx;      /* from one copy to the next, montage pixels */
+    int ink_x, ink_w; /* the first copy's ink: where it starts, its width */
 } placement;
 
 /* Ink no wider than this many characters is repeated along its montage
@@ -609,6 +610,8 @@ build_montage(placement *pl, const reader *rd)
             pl[f].copy_dx = r.w + (int)(1.5 * pitch);
         }
         row_w = r.w + (pl[f].copies - 1) * pl[f].copy_dx;
+        pl[f].ink_x = m;
+        pl[f].ink_w = r.w;
         pl[f].rect = (ocr_rect){0, height, row_w + 2 * m, r.h + 2 * m};
         pl[f].ox = m - r.x;
         pl[f].oy = height + m - r.y;
@@ -787,10 +790,32 @@ crosses_rule(const ocr_page *page, ocr_rect r)
     return on > 0;
 }
 
+/* Drops from t the symbols whose boxes touch none of the copies' ink
+ * (placement pl): OCR's inventions in the blank between two copies. */
+static void
+drop_between_copies(ocr_text *t, const placement *pl)
+{
+    size_t n = 0;
+
+    for (size_t k = 0; k < t->nsymbols; k++) {
+        const ocr_rect *b = &t->symbols[k].box;
+        int on_ink = 0;
+        for (int c = 0; c < pl->copies; c++) {
+            int x0 = pl->rect.x + pl->ink_x + c * pl->copy_dx;
+            on_ink |= b->x < x0 + pl->ink_w && b->x + b->w > x0;
+        }
+        if (on_ink)
+            t->symbols[n++] = t->symbols[k];
+    }
+    t->nsymbols = n;
+}
+
 /*
  * A short field was read from several copies of its ink along the row:
  * keeps the first copy's symbols and text, and counts in t->disagree the
- * copies whose reading differs from it.
+ * copies whose reading differs from it. A symbol in the blank between two
+ * copies is OCR's invention (a fax's broken 1, copied, read 1 6 1): it
+ * belongs to no copy.
  */
 static void
 agree_copies(ocr_text *t, const placement *pl)
@@ -802,6 +827,7 @@ agree_copies(ocr_text *t, const placement *pl)
     int same = 0;
 
     first[0] = '\0';
+    drop_between_copies(t, pl);
     for (int c = 0; c < pl->copies; c++) {
         char cur[sizeof(t->text)];
         size_t cl = 0;

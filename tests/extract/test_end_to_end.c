@@ -708,6 +708,28 @@ test_hand_small_zero(void **state)
     assert_memory_equal(f->value + 4, "-0", 2);
 }
 
+/* A short field is read from two copies of its ink side by side; OCR
+ * once put a 6 in the blank between the copies of a black-and-white
+ * scan's broken 1 (units 16). What touches no copy's ink is no
+ * character: the units read 1, and agree. */
+static void
+test_short_field_copies(void **state)
+{
+    const json_t *tfields;
+    const extract_field *f;
+    const char *want;
+
+    (void)state;
+    tfields = load_page1(FIXTURES "units0003_bw300.tif");
+    want = json_string_value(json_object_get(tfields, "line2_units"));
+    assert_non_null(want);
+    assert_string_equal(want, "1");
+    read_as_cms1500();
+    f = extract_result_field(s.res, "line2_units");
+    assert_non_null(f);
+    assert_string_equal(f->value, want);
+}
+
 /* ---- Pages that fit no template ------------------------------------- */
 
 /* Prepares a page without ink into s.prepared. */
@@ -843,7 +865,7 @@ test_unknown_form_name(void **state)
     extract_result_free(NULL);
 }
 
-#define N_TESTS (TS_COUNT(page_cases) + 7)
+#define N_TESTS (TS_COUNT(page_cases) + 8)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -863,6 +885,7 @@ main(void)
     ADD_TEST("typed_off_grid", test_typed_off_grid);
     ADD_TEST("dotted_zero_one_character", test_dotted_zero_one_character);
     ADD_TEST("hand_small_zero", test_hand_small_zero);
+    ADD_TEST("short_field_copies", test_short_field_copies);
     ADD_TEST("unknown_form_name", test_unknown_form_name);
     if (n != N_TESTS)
         return 1; /* the table of tests is out of step with N_TESTS */
