@@ -941,10 +941,10 @@ read_text(reader *rd, extract_field *out, int f, const placement *pl,
             out->ink_mismatch = m2;
         }
     }
-    len = strlen(t->text);
-    if (len >= sizeof(out->raw))
-        len = sizeof(out->raw) - 1; /* longer than any field */
-    memcpy(out->raw, t->text, len);
+    len = 0;
+    for (const char *c = t->text; *c != '\0' && len + 1 < sizeof(out->raw); c++)
+        if (*c != ' ' || strchr(def->charset, ' ') != NULL)
+            out->raw[len++] = *c; /* a charset without blanks: none */
     out->raw[len] = '\0';
     out->confidence = t->nsymbols > 0 ? t->mean_confidence : 0.0;
     out->min_confidence = t->nsymbols > 0 ? t->min_confidence : 0.0;
@@ -1356,8 +1356,8 @@ symbol_within(const ocr_symbol *sym, int lo, int hi)
  * digits OCR read are weighed with their shapes (slot_weigh_shape), and a
  * digit it read nowhere is taken from its shape (slot_from_shape).
  * Sets out to the rebuilt reading, each symbol with its choices; blanks
- * are kept where OCR began a word, except in digit fields, which are read
- * without them.
+ * are kept where OCR began a word, except in digit fields and fields
+ * whose charset has no blank, which are read without them.
  */
 static cs_status
 chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
@@ -1367,6 +1367,7 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
     const char *charset = rd->tpl->fields[f].charset;
     int digits = digits_only(charset);
     int dash = strchr(charset, '-') != NULL;
+    int blanks = strchr(charset, ' ') != NULL;
     comp g[OCR_MAX_SYMBOLS];
     size_t ng = cut_chars(g, OCR_MAX_SYMBOLS, rd, f), nsym = 0, missing;
     double pitch = rd->tpl->pitch_x * rd->xf.ax;
@@ -1408,7 +1409,7 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
             if (!symbol_within(sym, lo, hi) ||
                 (only < t->nsymbols && s != only))
                 continue;
-            if (!digits && sym->word_start && out->n > 0)
+            if (!digits && blanks && sym->word_start && out->n > 0)
                 extract__lattice_add_char(out, ' ');
             extract__lattice_add_symbol(out, sym);
             added++;
