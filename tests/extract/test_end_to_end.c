@@ -640,6 +640,23 @@ test_typed_off_grid(void **state)
     }
 }
 
+/* Reads a fixture scan as a CMS-1500 after checking that its truth gives
+ * field the value want; returns the field read. */
+static const extract_field *
+read_fixture_field(const char *scan, const char *field, const char *want)
+{
+    const json_t *tfields = load_page1(scan);
+    const char *truth = json_string_value(json_object_get(tfields, field));
+    const extract_field *f;
+
+    assert_non_null(truth);
+    assert_string_equal(truth, want);
+    read_as_cms1500();
+    f = extract_result_field(s.res, field);
+    assert_non_null(f);
+    return f;
+}
+
 /* Liberation Mono's zero has a dot inside it, which OCR can read as two
  * O's (G0009 read GOOO09, six characters for five cells of ink). In
  * fixed-pitch print a cell's ink is one character: the procedure code
@@ -647,19 +664,12 @@ test_typed_off_grid(void **state)
 static void
 test_dotted_zero_one_character(void **state)
 {
-    const json_t *tfields;
     const extract_field *f;
-    const char *want;
 
     (void)state;
-    tfields = load_page1(FIXTURES "dotzero0001_dropout300.tif");
-    want = json_string_value(json_object_get(tfields, "line2_procedure"));
-    assert_non_null(want);
-    assert_string_equal(want, "G0009");
-    read_as_cms1500();
-    f = extract_result_field(s.res, "line2_procedure");
-    assert_non_null(f);
-    assert_string_equal(f->value, want);
+    f = read_fixture_field(FIXTURES "dotzero0001_dropout300.tif",
+                           "line2_procedure", "G0009");
+    assert_string_equal(f->value, "G0009");
 }
 
 /* A hand that writes its 0 at letter height, half as tall as its other
@@ -671,20 +681,13 @@ test_dotted_zero_one_character(void **state)
 static void
 test_hand_small_zero(void **state)
 {
-    const json_t *tfields;
     const extract_field *f;
-    const char *want;
 
     (void)state;
-    tfields = load_page1(FIXTURES "smallzero0001_bw300.tif");
-    want = json_string_value(json_object_get(tfields, "line2_procedure"));
-    assert_non_null(want);
-    assert_string_equal(want, "G0444");
-    read_as_cms1500();
+    f = read_fixture_field(FIXTURES "smallzero0001_bw300.tif",
+                           "line2_procedure", "G0444");
     assert_true(s.res->handwritten);
-    f = extract_result_field(s.res, "line2_procedure");
-    assert_non_null(f);
-    assert_string_equal(f->value, want);
+    assert_string_equal(f->value, "G0444");
     /* 02 12 23: a whole date, its month's 0 read (the 2 beside it is
      * misread at times) */
     f = extract_result_field(s.res, "line2_date_to");
@@ -700,19 +703,11 @@ test_hand_small_zero(void **state)
 static void
 test_short_field_copies(void **state)
 {
-    const json_t *tfields;
     const extract_field *f;
-    const char *want;
 
     (void)state;
-    tfields = load_page1(FIXTURES "units0003_bw300.tif");
-    want = json_string_value(json_object_get(tfields, "line2_units"));
-    assert_non_null(want);
-    assert_string_equal(want, "1");
-    read_as_cms1500();
-    f = extract_result_field(s.res, "line2_units");
-    assert_non_null(f);
-    assert_string_equal(f->value, want);
+    f = read_fixture_field(FIXTURES "units0003_bw300.tif", "line2_units", "1");
+    assert_string_equal(f->value, "1");
 }
 
 /* ---- Pages that fit no template ------------------------------------- */
