@@ -198,9 +198,10 @@ cs_status ocr_engine_read(ocr_text *out, ocr_engine *eng, ocr_rect rect,
  * the character's own ink, at any size (the ink's bounding box is what is
  * read). A small network trained on digits of many handwriting fonts
  * (scripts/train_digits.py) fills out[c] with the probability of class c;
- * they sum to 1. Tesseract's line model is trained on print and reads
- * hand-printed digits poorly. Returns CS_EINVAL for a glyph without ink
- * or not 1 bpp.
+ * they sum to 1. Ink with two loops, one above the other, is an 8 (all
+ * the digits' probability goes to it). Tesseract's line model is trained
+ * on print and reads hand-printed digits poorly. Returns CS_EINVAL for a
+ * glyph without ink or not 1 bpp.
  */
 cs_status ocr_digit_read(double out[OCR_DIGIT_CLASSES], const struct Pix *glyph,
                          cs_error *err);

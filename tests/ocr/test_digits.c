@@ -3,7 +3,8 @@
  * features place a glyph in the square as the training script does; it
  * reads the digits of a hand it was never trained on (DkgHandwriting
  * Bold, tests/fixtures/digits_dkgbd.png); two touching digits are not
- * one digit; a glyph without ink or of the wrong depth is refused.
+ * one digit; two loops stacked are an 8; a glyph without ink or of the
+ * wrong depth is refused.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -135,6 +136,64 @@ test_touching_digits_are_other(void **state)
     pixaDestroy(&pixa);
 }
 
+/* Sets the pixels of pix within [rin, rout] of (cx, cy). */
+static void
+draw_ring(PIX *pix, double cx, double cy, double rin, double rout)
+{
+    for (int y = 0; y < (int)pixGetHeight(pix); y++)
+        for (int x = 0; x < (int)pixGetWidth(pix); x++) {
+            double d = hypot(x - cx, y - cy);
+            if (d >= rin && d <= rout)
+                (void)pixSetPixel(pix, x, y, 1);
+        }
+}
+
+/* Two loops, one above the other (a hand's 8 with a small top loop, which
+ * the network alone can take for a 0), are an 8: every other digit gets
+ * nothing. A slashed zero's two holes lie side by side: left to the
+ * network. */
+static void
+test_stacked_loops_are_eight(void **state)
+{
+    PIX *eight = pixCreate(30, 44, 1), *zero = pixCreate(30, 44, 1), *holes;
+    double p[OCR_DIGIT_CLASSES], others = 0.0;
+    l_int32 nholes = 0;
+
+    (void)state;
+    assert_non_null(eight);
+    assert_non_null(zero);
+    draw_ring(eight, 15.0, 9.0, 4.0, 7.5);
+    draw_ring(eight, 15.0, 28.0, 8.0, 12.5);
+    assert_int_equal(ocr_digit_read(p, eight, NULL), CS_OK);
+    for (int d = 0; d < 10; d++)
+        others += d == 8 ? 0.0 : p[d];
+    print_message("8: p[8] %.3f, other digits %.3f, not a digit %.3f\n", p[8],
+                  others, p[OCR_DIGIT_OTHER]);
+    assert_true(others == 0.0);
+    assert_true(p[8] > 0.0);
+    /* an upright ellipse crossed by a slash from top right to bottom left */
+    for (int y = 0; y < 44; y++)
+        for (int x = 0; x < 30; x++) {
+            double u = (x - 14.5) / 13.0, v = (y - 21.5) / 20.0;
+            double e = u * u + v * v;
+            if ((e >= 0.6 && e <= 1.0) ||
+                (e < 1.0 && fabs((x - 14.5) + 0.65 * (y - 21.5)) < 2.0))
+                (void)pixSetPixel(zero, x, y, 1);
+        }
+    holes = pixHolesByFilling(zero, 4);
+    assert_non_null(holes);
+    assert_int_equal(pixCountConnComp(holes, 4, &nholes), 0);
+    assert_int_equal(nholes, 2);
+    pixDestroy(&holes);
+    assert_int_equal(ocr_digit_read(p, zero, NULL), CS_OK);
+    others = 0.0;
+    for (int d = 0; d < 10; d++)
+        others += d == 8 ? 0.0 : p[d];
+    assert_true(others > 0.0);
+    pixDestroy(&eight);
+    pixDestroy(&zero);
+}
+
 static void
 test_refuses_bad_glyphs(void **state)
 {
@@ -163,6 +222,7 @@ main(void)
         cmocka_unit_test(test_features_place_the_glyph),
         cmocka_unit_test(test_reads_an_unseen_hand),
         cmocka_unit_test(test_touching_digits_are_other),
+        cmocka_unit_test(test_stacked_loops_are_eight),
         cmocka_unit_test(test_refuses_bad_glyphs),
     };
 
