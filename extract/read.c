@@ -1341,10 +1341,20 @@ symbol_within(const ocr_symbol *sym, int lo, int hi)
 /* Fixed-pitch ink at most this many cells wide is one character. */
 #define MONO_ONE_CELL 1.3
 /* On a hand-filled page, ink at least this share of a print line tall and
- * wide is a character in a digit field, though smaller than a capital: a
- * 0 written at letter height (14 pixels, where the other digits are
- * 22-40). Specks, and a dash a few rows thick, stay out. */
+ * wide is a character in a digit field or a code, though smaller than a
+ * capital: a 0 written at letter height (14 pixels, where the other
+ * digits are 22-40). Specks, and a dash a few rows thick, stay out. In
+ * any field, such ink that OCR read as a digit is weighed with its shape
+ * (slot_weigh_shape). */
 #define HAND_SMALL_CHAR 0.2
+
+/* 1 when g is at least HAND_SMALL_CHAR of a line (line pixels) tall and
+ * wide. */
+static int
+char_sized(const comp *g, double line)
+{
+    return g->h >= HAND_SMALL_CHAR * line && g->w >= HAND_SMALL_CHAR * line;
+}
 
 /*
  * Rebuilds the reading t of field f character by character: the field's
@@ -1368,6 +1378,9 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
     int digits = digits_only(charset);
     int dash = strchr(charset, '-') != NULL;
     int blanks = strchr(charset, ' ') != NULL;
+    /* digits and codes; not prose (names, streets: a charset with lower
+     * case) */
+    int code = strchr(charset, '0') != NULL && strchr(charset, 'a') == NULL;
     comp g[OCR_MAX_SYMBOLS];
     size_t ng = cut_chars(g, OCR_MAX_SYMBOLS, rd, f), nsym = 0, missing;
     double pitch = rd->tpl->pitch_x * rd->xf.ax;
@@ -1380,10 +1393,9 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
         nsym += t->symbols[s].utf8[0] != ' ';
     missing = ng > nsym ? ng - nsym : 0;
     /* A hand writes some digits at letter height (a small 0): in a digit
-     * field, ink that is no speck or period is a character. */
-    for (size_t k = 0; rd->hand && digits && k < ng; k++)
-        if (g[k].h >= HAND_SMALL_CHAR * line &&
-            g[k].w >= HAND_SMALL_CHAR * line)
+     * field or a code, ink that is no speck or period is a character. */
+    for (size_t k = 0; rd->hand && (digits || code) && k < ng; k++)
+        if (char_sized(&g[k], line))
             g[k].big = 1;
     out->n = 0;
     for (size_t k = 0; k < ng; k++) {
@@ -1414,7 +1426,7 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
             extract__lattice_add_symbol(out, sym);
             added++;
         }
-        if (added == 1 && rd->hand && g[k].big) {
+        if (added == 1 && rd->hand && (g[k].big || char_sized(&g[k], line))) {
             cs_status rc =
                 slot_weigh_shape(&out->s[out->n - 1], rd, f, &g[k], err);
             if (rc != CS_OK)
@@ -1443,11 +1455,9 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
                 rc = slot_weigh_shape(&out->s[out->n - 1], rd, f, &g[k], err);
             if (rc != CS_OK)
                 return rc;
-        } else if (rd->hand && strchr(charset, '0') != NULL &&
-                   strchr(charset, 'a') == NULL) {
-            /* digits and codes; not prose (names, streets: a charset
-             * with lower case), where a letter OCR dropped would come
-             * out a digit */
+        } else if (rd->hand && code) {
+            /* not in prose, where a letter OCR dropped would come out a
+             * digit */
             rc = slot_from_shape(out, rd, f, &g[k], err);
             if (rc != CS_OK)
                 return rc;

@@ -696,6 +696,25 @@ test_hand_small_zero(void **state)
     assert_memory_equal(f->value + 4, "-0", 2);
 }
 
+/* The same hand's small 0 in a code and in a street number: in a code it
+ * is a character (90791 was read 99791); in prose, where OCR read it as a
+ * digit, it is weighed with its shape (10135 was read 19135). A gray scan
+ * of the hand-filled page, JPEG at quality 40. */
+static void
+test_hand_small_zero_code_and_street(void **state)
+{
+    const extract_field *f;
+
+    (void)state;
+    f = read_fixture_field(FIXTURES "smallzero0013_gray.jpg", "line1_procedure",
+                           "90791");
+    assert_true(s.res->handwritten);
+    assert_string_equal(f->value, "90791");
+    f = extract_result_field(s.res, "patient_street");
+    assert_non_null(f);
+    assert_string_equal(f->value, "10135 HILL CT");
+}
+
 /* A short field is read from two copies of its ink side by side; OCR
  * once put a 6 in the blank between the copies of a black-and-white
  * scan's broken 1 (units 16). What touches no copy's ink is no
@@ -845,7 +864,7 @@ test_unknown_form_name(void **state)
     extract_result_free(NULL);
 }
 
-#define N_TESTS (TS_COUNT(page_cases) + 8)
+#define N_TESTS (TS_COUNT(page_cases) + 9)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -865,6 +884,8 @@ main(void)
     ADD_TEST("typed_off_grid", test_typed_off_grid);
     ADD_TEST("dotted_zero_one_character", test_dotted_zero_one_character);
     ADD_TEST("hand_small_zero", test_hand_small_zero);
+    ADD_TEST("hand_small_zero_code_and_street",
+             test_hand_small_zero_code_and_street);
     ADD_TEST("short_field_copies", test_short_field_copies);
     ADD_TEST("unknown_form_name", test_unknown_form_name);
     if (n != N_TESTS)
