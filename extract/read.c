@@ -908,6 +908,7 @@ read_text(reader *rd, extract_field *out, int f, const placement *pl,
     ocr_text *t = NULL, *t2 = NULL;
     cs_status rc;
     size_t len;
+    int blanks;
 
     out->box = extract__zone_to_page(&rd->xf, def->zone);
     out->box.x += (int)lround(rd->dx * rd->xf.ax);
@@ -941,10 +942,12 @@ read_text(reader *rd, extract_field *out, int f, const placement *pl,
             out->ink_mismatch = m2;
         }
     }
+    /* a charset without blanks: none kept */
+    blanks = strchr(def->charset, ' ') != NULL;
     len = 0;
     for (const char *c = t->text; *c != '\0' && len + 1 < sizeof(out->raw); c++)
-        if (*c != ' ' || strchr(def->charset, ' ') != NULL)
-            out->raw[len++] = *c; /* a charset without blanks: none */
+        if (*c != ' ' || blanks)
+            out->raw[len++] = *c;
     out->raw[len] = '\0';
     out->confidence = t->nsymbols > 0 ? t->mean_confidence : 0.0;
     out->min_confidence = t->nsymbols > 0 ? t->min_confidence : 0.0;
@@ -1378,8 +1381,8 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
     int digits = digits_only(charset);
     int dash = strchr(charset, '-') != NULL;
     int blanks = strchr(charset, ' ') != NULL;
-    /* digits and codes; not prose (names, streets: a charset with lower
-     * case) */
+    /* digits and codes (digit fields among them); not prose (names,
+     * streets: a charset with lower case) */
     int code = strchr(charset, '0') != NULL && strchr(charset, 'a') == NULL;
     comp g[OCR_MAX_SYMBOLS];
     size_t ng = cut_chars(g, OCR_MAX_SYMBOLS, rd, f), nsym = 0, missing;
@@ -1394,7 +1397,7 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
     missing = ng > nsym ? ng - nsym : 0;
     /* A hand writes some digits at letter height (a small 0): in a digit
      * field or a code, ink that is no speck or period is a character. */
-    for (size_t k = 0; rd->hand && (digits || code) && k < ng; k++)
+    for (size_t k = 0; rd->hand && code && k < ng; k++)
         if (char_sized(&g[k], line))
             g[k].big = 1;
     out->n = 0;
@@ -1845,8 +1848,10 @@ hand_slant(const reader *rd)
 }
 
 /* Undoes a hand's slant (hand_slant) on the characters of the fields:
- * each component's pixels are sheared about its field's middle row, and
- * its box follows. */
+ * each component's pixels are sheared about its field's middle row (the
+ * mean of its characters' middles; the middle of field_bbox, which takes
+ * commas and specks in, read worse: 58 fields better, 73 worse), and its
+ * box follows. */
 static cs_status
 deslant(reader *rd, double lean, cs_error *err)
 {

@@ -53,15 +53,13 @@ ocr__digit_features(float *out, const struct Pix *glyph, int x, int y, int w,
         (float)((double)w / h < 3.0 ? (double)w / h / 3.0 : 1.0);
 }
 
-/* 1 when glyph's ink (the box x, y, w, h of the 1-bpp glyph) encloses two
- * holes, one above the other: of the digits only an 8 has two loops (a
- * slashed zero's two holes lie side by side, diagonally). */
+/* 1 when the 1-bpp glyph's ink (w x h, its bounding box's size) encloses
+ * two holes, one above the other: of the digits only an 8 has two loops
+ * (a slashed zero's two holes lie side by side, diagonally). */
 static int
-stacked_loops(const struct Pix *glyph, int x, int y, int w, int h)
+stacked_loops(const struct Pix *glyph, int w, int h)
 {
-    BOX *box = boxCreate(x, y, w, h);
-    PIX *ink = box != NULL ? pixClipRectangle((PIX *)glyph, box, NULL) : NULL;
-    PIX *holes = ink != NULL ? pixHolesByFilling(ink, 4) : NULL;
+    PIX *holes = pixHolesByFilling((PIX *)glyph, 4);
     BOXA *boxa = holes != NULL ? pixConnComp(holes, NULL, 4) : NULL;
     l_int32 hx[2], hy[2], hw[2], hh[2];
     int stacked = 0;
@@ -74,8 +72,6 @@ stacked_loops(const struct Pix *glyph, int x, int y, int w, int h)
     }
     boxaDestroy(&boxa);
     pixDestroy(&holes);
-    pixDestroy(&ink);
-    boxDestroy(&box);
     return stacked;
 }
 
@@ -122,7 +118,7 @@ ocr_digit_read(double out[OCR_DIGIT_CLASSES], const struct Pix *glyph,
     /* The network, trained on fonts, can take a hand's 8 with a small top
      * loop for a 0 (DkgHandwriting's, at 0.98): two loops stacked are an
      * 8, whatever digit the network saw. */
-    if (stacked_loops(glyph, x, y, w, h)) {
+    if (stacked_loops(glyph, w, h)) {
         double digit = 0.0;
         for (int c = 0; c < 10; c++) {
             digit += out[c];
