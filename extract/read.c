@@ -1279,13 +1279,18 @@ slot_weigh_shape(extract_slot *s, const reader *rd, int f, const comp *g,
 /* Appends to out the digit that character g of field f (a digit field
  * or a code) of a hand-filled page is by its shape (ocr_digit_read), with
  * the next likeliest as its choices: when OCR read nothing there, even
- * alone, and the shape is a digit (SHAPE_FILL_MIN). Tesseract drops
- * hand-printed digits it cannot place (an open 0, a 2 like a Z), or
- * reads two of them as one symbol (10 as 0) that leaves the other bare. */
+ * alone, and one digit holds most of the digits' probability
+ * (SHAPE_FILL_MIN), however likely the shape is no digit at all: a
+ * character dropped makes the field wrong for sure, a digit read from
+ * its shape is right most of the time. Where OCR read nothing in the
+ * whole field (alone), the ink may be no writing (a piece of a rule): the
+ * digit must then hold most of all the probability. Tesseract drops
+ * hand-printed digits it cannot place (an open 0, a 2 like a Z), or reads two
+ * of them as one symbol (10 as 0) that leaves the other bare. */
 #define SHAPE_FILL_MIN 0.5
 static cs_status
 slot_from_shape(extract_lattice *out, const reader *rd, int f, const comp *g,
-                cs_error *err)
+                int alone, cs_error *err)
 {
     double p[OCR_DIGIT_CLASSES], sum = 0.0, top = 0.0;
     cs_status rc;
@@ -1299,11 +1304,105 @@ slot_from_shape(extract_lattice *out, const reader *rd, int f, const comp *g,
         sum += p[d];
         top = p[d] > top ? p[d] : top;
     }
-    if (top < SHAPE_FILL_MIN)
+    if (top < SHAPE_FILL_MIN * (alone ? 1.0 : sum))
         return CS_OK;
     memset(&out->s[out->n], 0, sizeof(out->s[out->n]));
     slot_set_digits(&out->s[out->n], p, sum, OCR_MAX_CHOICES);
     out->n++;
+    return CS_OK;
+}
+
+/* On a hand-filled page, ink this many times wider than tall may be two
+ * characters that touch (a 0 written into the 9 beside it): digits are
+ * taller than wide. */
+#define PAIR_ASPECT 1.3
+/* Where two touching characters part: the column with the least ink in
+ * the middle of the pair, between these shares of its width. */
+#define PAIR_CUT_LO 0.3
+#define PAIR_CUT_HI 0.7
+
+/* Reads the columns [x0, x1) of glyph by shape into p. */
+static cs_status
+part_digit_read(double p[OCR_DIGIT_CLASSES], PIX *glyph, int x0, int x1,
+                cs_error *err)
+{
+    BOX *box = boxCreate(x0, 0, x1 - x0, pixGetHeight(glyph));
+    PIX *part = box != NULL ? pixClipRectangle(glyph, box, NULL) : NULL;
+    cs_status rc;
+
+    boxDestroy(&box);
+    if (part == NULL)
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
+    rc = ocr_digit_read(p, part, err);
+    pixDestroy(&part);
+    return rc;
+}
+
+/* 1 when p's likeliest class is a digit holding at least half of all. */
+static int
+one_digit(const double p[OCR_DIGIT_CLASSES])
+{
+    for (int d = 0; d < 10; d++)
+        if (p[d] >= 0.5)
+            return 1;
+    return 0;
+}
+
+/*
+ * Character g of field f (a digit field or a code, on a hand-filled page)
+ * as two touching digits: when g is wide (PAIR_ASPECT), its shape is not
+ * one digit, and cut at its thinnest column in the middle, each part is
+ * one. Then out's slots from before on (what OCR placed on g) give way to
+ * the two digits, each with the next likeliest as its choices. Tesseract
+ * reads such a pair as one symbol, or drops it.
+ */
+static cs_status
+split_pair(extract_lattice *out, size_t before, const reader *rd, int f,
+           const comp *g, cs_error *err)
+{
+    double whole[OCR_DIGIT_CLASSES], a[OCR_DIGIT_CLASSES], b[OCR_DIGIT_CLASSES],
+        sa = 0.0, sb = 0.0;
+    PIX *pix;
+    NUMA *cols = NULL;
+    int cut = -1;
+    l_float32 least = 0.0f;
+    cs_status rc;
+
+    if (g->w <= PAIR_ASPECT * g->h || before + 2 > EXTRACT_LATTICE_MAX)
+        return CS_OK;
+    pix = char_glyph(rd, f, g);
+    if (pix == NULL)
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
+    rc = ocr_digit_read(whole, pix, err);
+    if (rc == CS_OK && whole[OCR_DIGIT_OTHER] >= 0.5)
+        cols = pixCountPixelsByColumn(pix);
+    for (int x = (int)(PAIR_CUT_LO * g->w);
+         cols != NULL && x <= (int)(PAIR_CUT_HI * g->w); x++) {
+        l_float32 v = 0.0f;
+        (void)numaGetFValue(cols, x, &v);
+        if (cut < 0 || v < least ||
+            (v == least && abs(x - g->w / 2) < abs(cut - g->w / 2))) {
+            least = v;
+            cut = x;
+        }
+    }
+    numaDestroy(&cols);
+    if (cut > 0) {
+        rc = part_digit_read(a, pix, 0, cut, err);
+        if (rc == CS_OK)
+            rc = part_digit_read(b, pix, cut, g->w, err);
+    }
+    pixDestroy(&pix);
+    if (rc != CS_OK || cut <= 0 || !one_digit(a) || !one_digit(b))
+        return rc == CS_EINVAL ? CS_OK : rc; /* a part without ink */
+    for (int d = 0; d < 10; d++) {
+        sa += a[d];
+        sb += b[d];
+    }
+    out->n = before;
+    memset(&out->s[out->n], 0, 2 * sizeof(out->s[0]));
+    slot_set_digits(&out->s[out->n++], a, sa, OCR_MAX_CHOICES);
+    slot_set_digits(&out->s[out->n++], b, sb, OCR_MAX_CHOICES);
     return CS_OK;
 }
 
@@ -1367,7 +1466,8 @@ char_sized(const comp *g, double line)
  * one, the scratch). Tesseract's line model, trained on print, often
  * drops a handwritten character altogether. On a hand-filled page, the
  * digits OCR read are weighed with their shapes (slot_weigh_shape), and a
- * digit it read nowhere is taken from its shape (slot_from_shape).
+ * digit it read nowhere is taken from its shape (slot_from_shape), and
+ * wide ink it read as one symbol or none may be two digits (split_pair).
  * Sets out to the rebuilt reading, each symbol with its choices; blanks
  * are kept where OCR began a word, except in digit fields and fields
  * whose charset has no blank, which are read without them.
@@ -1435,6 +1535,11 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
             if (rc != CS_OK)
                 return rc;
         }
+        if (rd->hand && code && g[k].big && added <= 1) { /* a pair? */
+            cs_status rc = split_pair(out, before, rd, f, &g[k], err);
+            if (rc != CS_OK)
+                return rc;
+        }
         if (out->n > before || !g[k].big || missing == 0)
             continue;
         missing--;
@@ -1461,7 +1566,7 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
         } else if (rd->hand && code) {
             /* not in prose, where a letter OCR dropped would come out a
              * digit */
-            rc = slot_from_shape(out, rd, f, &g[k], err);
+            rc = slot_from_shape(out, rd, f, &g[k], nsym == 0, err);
             if (rc != CS_OK)
                 return rc;
         }

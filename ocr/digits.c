@@ -1,9 +1,11 @@
 /*
  * digits.c: reads a hand-printed digit by its shape. The glyph is scaled
- * into a small square and a network of one hidden layer (weights in
- * digits_model.c, trained by scripts/train_digits.py on digits of many
- * handwriting fonts) gives the probability of each digit, and of ink that
- * is not one digit.
+ * into a small square; two networks trained on many handwriting fonts
+ * read it: one of one hidden layer on the digits (weights in
+ * digits_model.c, scripts/train_digits.py), one convolutional on the
+ * digits and capitals (glyphs_model.c, scripts/train_glyphs.py). Together
+ * they give the probability of each digit, and of ink that is not one
+ * digit.
  */
 #include "ocr/ocr.h"
 #include "ocr/ocr_internal.h"
@@ -53,6 +55,91 @@ ocr__digit_features(float *out, const struct Pix *glyph, int x, int y, int w,
         (float)((double)w / h < 3.0 ? (double)w / h / 3.0 : 1.0);
 }
 
+/* A 3 x 3 convolution of in (h x w pixels of c channels, channel
+ * fastest), zero padded, with the n kernels k (rows (i * 3 + j) * c + ch,
+ * n to a row) and biases b, rectified, then 2 x 2 max pooling: out (h/2 x
+ * w/2 x n). work holds h x w x n. */
+static void
+conv_pool(float *out, const float *in, int h, int w, int c, const float *k,
+          const float *b, int n, float *work)
+{
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float *acc = work + ((size_t)y * w + x) * n;
+            for (int o = 0; o < n; o++)
+                acc[o] = b[o];
+            for (int i = 0; i < 3; i++) {
+                int yy = y + i - 1;
+                if (yy < 0 || yy >= h)
+                    continue;
+                for (int j = 0; j < 3; j++) {
+                    int xx = x + j - 1;
+                    const float *px = in + ((size_t)yy * w + xx) * c;
+                    const float *kr = k + (size_t)(i * 3 + j) * c * n;
+                    if (xx < 0 || xx >= w)
+                        continue;
+                    for (int ch = 0; ch < c; ch++, kr += n)
+                        for (int o = 0; o < n; o++)
+                            acc[o] += px[ch] * kr[o];
+                }
+            }
+        }
+    for (int y = 0; y < h / 2; y++)
+        for (int x = 0; x < w / 2; x++)
+            for (int o = 0; o < n; o++) {
+                float m = 0.0f; /* rectified: nothing below 0 */
+                for (int i = 0; i < 2; i++)
+                    for (int j = 0; j < 2; j++) {
+                        float v =
+                            work[(((size_t)(2 * y + i)) * w + 2 * x + j) * n +
+                                 o];
+                        m = v > m ? v : m;
+                    }
+                out[((size_t)y * (w / 2) + x) * n + o] = m;
+            }
+}
+
+/* The character network's probabilities for the inputs in
+ * (ocr__digit_features): out[OCR_GLYPH_CLASSES]. */
+static void
+glyph_net(double out[OCR_GLYPH_CLASSES], const float *in)
+{
+    enum { S = OCR_DIGIT_SIDE };
+    float work[S * S * OCR_GLYPH_C1];
+    float m1[(S / 2) * (S / 2) * OCR_GLYPH_C1];
+    float m2[OCR_GLYPH_POOLED], hid[OCR_GLYPH_HIDDEN];
+    double top, sum = 0.0;
+
+    conv_pool(m1, in, S, S, 1, ocr__glyph_k1, ocr__glyph_b1, OCR_GLYPH_C1,
+              work);
+    conv_pool(m2, m1, S / 2, S / 2, OCR_GLYPH_C1, ocr__glyph_k2, ocr__glyph_b2,
+              OCR_GLYPH_C2, work);
+    m2[OCR_GLYPH_POOLED - 1] = in[S * S]; /* the aspect */
+    for (int k = 0; k < OCR_GLYPH_HIDDEN; k++) {
+        const float *wk = ocr__glyph_w3 + (size_t)k * OCR_GLYPH_POOLED;
+        float a = ocr__glyph_b3[k];
+        for (int i = 0; i < OCR_GLYPH_POOLED; i++)
+            a += wk[i] * m2[i];
+        hid[k] = a > 0.0f ? a : 0.0f;
+    }
+    for (int c = 0; c < OCR_GLYPH_CLASSES; c++) {
+        const float *wc = ocr__glyph_w4 + (size_t)c * OCR_GLYPH_HIDDEN;
+        double a = ocr__glyph_b4[c];
+        for (int k = 0; k < OCR_GLYPH_HIDDEN; k++)
+            a += (double)wc[k] * hid[k];
+        out[c] = a;
+    }
+    top = out[0];
+    for (int c = 1; c < OCR_GLYPH_CLASSES; c++)
+        top = out[c] > top ? out[c] : top;
+    for (int c = 0; c < OCR_GLYPH_CLASSES; c++) {
+        out[c] = exp(out[c] - top);
+        sum += out[c];
+    }
+    for (int c = 0; c < OCR_GLYPH_CLASSES; c++)
+        out[c] /= sum;
+}
+
 /* 1 when the 1-bpp glyph's ink (w x h, its bounding box's size) encloses
  * two holes, one above the other: of the digits only an 8 has two loops
  * (a slashed zero's two holes lie side by side, diagonally). */
@@ -79,8 +166,11 @@ cs_status
 ocr_digit_read(double out[OCR_DIGIT_CLASSES], const struct Pix *glyph,
                cs_error *err)
 {
+    /* the capitals a hand's digit can look like, per digit */
+    static const char *const lookalikes[10] = {"DOQU", "I", "Z", "",  "",
+                                               "S",    "G", "T", "B", ""};
     float in[OCR_DIGIT_INPUTS], hid[OCR_DIGIT_HIDDEN];
-    double z[OCR_DIGIT_CLASSES], top, sum = 0.0;
+    double z[OCR_DIGIT_CLASSES], g[OCR_GLYPH_CLASSES], top, sum = 0.0;
     BOX *box = NULL;
     l_int32 x, y, w, h;
 
@@ -111,6 +201,23 @@ ocr_digit_read(double out[OCR_DIGIT_CLASSES], const struct Pix *glyph,
         top = z[c] > top ? z[c] : top;
     for (int c = 0; c < OCR_DIGIT_CLASSES; c++) {
         out[c] = exp(z[c] - top);
+        sum += out[c];
+    }
+    for (int c = 0; c < OCR_DIGIT_CLASSES; c++)
+        out[c] /= sum;
+    /* The character network's second opinion (glyph_net), its capitals
+     * counted as the digits they stand for where a hand writes them so
+     * (an open 0 read U, a 2 read Z): each class scores the geometric
+     * mean of the two networks' probabilities. Trained differently on
+     * the same fonts, they err on different glyphs of a hand neither saw
+     * (scripts/train_glyphs.py). */
+    glyph_net(g, in);
+    sum = 0.0;
+    for (int c = 0; c < OCR_DIGIT_CLASSES; c++) {
+        double q = c < 10 ? g[c] : g[OCR_GLYPH_CLASSES - 1];
+        for (const char *l = c < 10 ? lookalikes[c] : ""; *l != '\0'; l++)
+            q += g[10 + (*l - 'A')];
+        out[c] = sqrt(out[c] * q);
         sum += out[c];
     }
     for (int c = 0; c < OCR_DIGIT_CLASSES; c++)

@@ -196,12 +196,13 @@ cs_status ocr_engine_read(ocr_text *out, ocr_engine *eng, ocr_rect rect,
 /*
  * Reads one hand-printed character by its shape: glyph (1 bpp, ink 1) is
  * the character's own ink, at any size (the ink's bounding box is what is
- * read). A small network trained on digits of many handwriting fonts
- * (scripts/train_digits.py) fills out[c] with the probability of class c;
- * they sum to 1. Ink with two loops, one above the other, is an 8 (all
- * the digits' probability goes to it). Tesseract's line model is trained
- * on print and reads hand-printed digits poorly. Returns CS_EINVAL for a
- * glyph without ink or not 1 bpp.
+ * read). Two small networks trained on many handwriting fonts, one on
+ * the digits (scripts/train_digits.py), one convolutional on the digits
+ * and capitals (scripts/train_glyphs.py), together fill out[c] with the
+ * probability of class c; they sum to 1. Ink with two loops, one above the
+ * other, is an 8 (all the digits' probability goes to it). Tesseract's line
+ * model is trained on print and reads hand-printed digits poorly. Returns
+ * CS_EINVAL for a glyph without ink or not 1 bpp.
  */
 cs_status ocr_digit_read(double out[OCR_DIGIT_CLASSES], const struct Pix *glyph,
                          cs_error *err);
