@@ -7,6 +7,7 @@
  */
 #include "extract/extract_internal.h"
 
+#include <ctype.h>
 #include <leptonica/allheaders.h>
 #include <math.h>
 #include <stdio.h>
@@ -1282,11 +1283,13 @@ slot_weigh_shape(extract_slot *s, const reader *rd, int f, const comp *g,
  * alone, and one digit holds most of the digits' probability
  * (SHAPE_FILL_MIN), however likely the shape is no digit at all: a
  * character dropped makes the field wrong for sure, a digit read from
- * its shape is right most of the time. Where OCR read nothing in the
- * whole field (alone), the ink may be no writing (a piece of a rule): the
- * digit must then hold most of all the probability. Tesseract drops
- * hand-printed digits it cannot place (an open 0, a 2 like a Z), or reads two
- * of them as one symbol (10 as 0) that leaves the other bare. */
+ * its shape is right most of the time. Where OCR read no letter or
+ * digit in the whole field (alone), the ink may be no writing (a piece of
+ * a rule): the digit must then hold most of all the probability, and
+ * be no 1 (a stroke OCR does not read as a 1 even alone is a piece of
+ * the field's rule more often than not). Tesseract
+ * drops hand-printed digits it cannot place (an open 0, a 2 like a Z), or reads
+ * two of them as one symbol (10 as 0) that leaves the other bare. */
 #define SHAPE_FILL_MIN 0.5
 static cs_status
 slot_from_shape(extract_lattice *out, const reader *rd, int f, const comp *g,
@@ -1304,7 +1307,7 @@ slot_from_shape(extract_lattice *out, const reader *rd, int f, const comp *g,
         sum += p[d];
         top = p[d] > top ? p[d] : top;
     }
-    if (top < SHAPE_FILL_MIN * (alone ? 1.0 : sum))
+    if (top < SHAPE_FILL_MIN * (alone ? 1.0 : sum) || (alone && top == p[1]))
         return CS_OK;
     memset(&out->s[out->n], 0, sizeof(out->s[out->n]));
     slot_set_digits(&out->s[out->n], p, sum, OCR_MAX_CHOICES);
@@ -1485,15 +1488,18 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
      * streets: a charset with lower case) */
     int code = strchr(charset, '0') != NULL && strchr(charset, 'a') == NULL;
     comp g[OCR_MAX_SYMBOLS];
-    size_t ng = cut_chars(g, OCR_MAX_SYMBOLS, rd, f), nsym = 0, missing;
+    size_t ng = cut_chars(g, OCR_MAX_SYMBOLS, rd, f), nsym = 0, nalnum = 0,
+           missing;
     double pitch = rd->tpl->pitch_x * rd->xf.ax;
     double line = rd->tpl->pitch_y * rd->xf.ay;
 
     /* Characters OCR dropped: as many as the ink has more characters
      * than OCR read symbols. With none missing, a character without a
      * symbol only lost its symbol to a neighbor's box. */
-    for (size_t s = 0; s < t->nsymbols; s++)
+    for (size_t s = 0; s < t->nsymbols; s++) {
         nsym += t->symbols[s].utf8[0] != ' ';
+        nalnum += isalnum((unsigned char)t->symbols[s].utf8[0]) != 0;
+    }
     missing = ng > nsym ? ng - nsym : 0;
     /* A hand writes some digits at letter height (a small 0): in a digit
      * field or a code, ink that is no speck or period is a character. */
@@ -1566,7 +1572,7 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
         } else if (rd->hand && code) {
             /* not in prose, where a letter OCR dropped would come out a
              * digit */
-            rc = slot_from_shape(out, rd, f, &g[k], nsym == 0, err);
+            rc = slot_from_shape(out, rd, f, &g[k], nalnum == 0, err);
             if (rc != CS_OK)
                 return rc;
         }
