@@ -275,6 +275,21 @@ ok_zip(const char *v, const struct tm *today)
            matches(v, "99999-9999");
 }
 
+/* "CITY ST ZIP": a USPS state code and a ZIP code (ok_zip) after a city
+ * of at least one word, each part one blank apart. */
+static int
+ok_city_state_zip(const char *v, const struct tm *today)
+{
+    const char *zip = strrchr(v, ' ');
+    char state[3];
+
+    if (zip == NULL || zip - v < 4 || zip[-3] != ' ' || zip[-4] == ' ')
+        return 0;
+    memcpy(state, zip - 2, 2);
+    state[2] = '\0';
+    return ok_state(state, today) && ok_zip(zip + 1, today);
+}
+
 static int
 ok_tax_id(const char *v, const struct tm *today)
 {
@@ -380,6 +395,8 @@ static const rule_step rule_steps[] = {
      "the date is in the future"},
     {"state", ok_state, "state_code", "not a USPS two-letter state code"},
     {"zip", ok_zip, "zip_format", "ZIP code is not 5 or 9 digits"},
+    {"city_state_zip", ok_city_state_zip, "city_state_zip_format",
+     "not a city, a USPS state code and a ZIP code of 5 or 9 digits"},
     {"tax_id", ok_tax_id, "tax_id_format",
      "tax ID is not 9 digits (EIN NN-NNNNNNN or SSN NNN-NN-NNNN)"},
     {"icd_indicator", ok_icd_indicator, "icd_indicator",

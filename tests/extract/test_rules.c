@@ -122,6 +122,21 @@ static const struct rule_case rule_cases[] = {
     {"zip_six", "zip", "100012", "zip_format"},
     {"zip_bad_hyphen", "zip", "1000-11234", "zip_format"},
 
+    /* city_state_zip */
+    {"csz_five", "city_state_zip", "DETROIT MI 48233", NULL},
+    {"csz_plus_four", "city_state_zip", "SEATTLE WA 98182-8518", NULL},
+    {"csz_nine", "city_state_zip", "PROVO UT 846850684", NULL},
+    {"csz_two_words", "city_state_zip", "SALT LAKE CITY UT 84101", NULL},
+    {"csz_zip_letters", "city_state_zip", "CHEYENNE WY 8LULY",
+     "city_state_zip_format"},
+    {"csz_bad_state", "city_state_zip", "DETROIT M1 48233",
+     "city_state_zip_format"},
+    {"csz_no_city", "city_state_zip", "MI 48233", "city_state_zip_format"},
+    {"csz_two_blanks", "city_state_zip", "DETROIT  MI 48233",
+     "city_state_zip_format"},
+    {"csz_no_zip", "city_state_zip", "DETROIT MI", "city_state_zip_format"},
+    {"csz_empty", "city_state_zip", "", "city_state_zip_format"},
+
     /* tax_id */
     {"tax_id_plain", "tax_id", "123456789", NULL},
     {"tax_id_ein", "tax_id", "12-3456789", NULL},
