@@ -1240,8 +1240,14 @@ slot_set_digits(extract_slot *s, double *score, double sum, size_t max)
  * then OCR's best other character (a letter, in a field that takes
  * both). Tesseract's line model, trained on print, and the shape network,
  * trained on other hands, err on different digits (8 read 6 or 9, and 8
- * read 0). A shape that is not one digit leaves the slot as OCR read it. */
+ * read 0). A shape that is not one digit leaves the slot as OCR read it,
+ * but for a 1 too wide to be one (ONE_MAX_ASPECT). */
 #define DIGIT_UNSEEN 0.02
+/* A hand's 1 is a stroke, with at most a flag and a foot: ink wider than
+ * this share of its height that OCR read as a 1 is some other digit (a 2
+ * drawn like a Z was read 1). Its shape is weighed however likely the
+ * networks find it no digit, and OCR's 1 counts as unseen. */
+#define ONE_MAX_ASPECT 0.6
 static cs_status
 slot_weigh_shape(extract_slot *s, const reader *rd, int f, const comp *g,
                  cs_error *err)
@@ -1249,18 +1255,20 @@ slot_weigh_shape(extract_slot *s, const reader *rd, int f, const comp *g,
     double p[OCR_DIGIT_CLASSES], score[10], sum = 0.0;
     ocr_choice other;
     cs_status rc;
+    int wide1;
 
     if (s->n == 0 || s->c[0].utf8[0] < '0' || s->c[0].utf8[0] > '9' ||
         s->c[0].utf8[1] != '\0')
         return CS_OK;
+    wide1 = s->c[0].utf8[0] == '1' && g->w > ONE_MAX_ASPECT * g->h;
     rc = char_digit_read(p, rd, f, g, err);
-    if (rc != CS_OK || p[OCR_DIGIT_OTHER] >= 0.5)
+    if (rc != CS_OK || (p[OCR_DIGIT_OTHER] >= 0.5 && !wide1))
         return rc;
     for (int d = 0; d < 10; d++) {
         double t = DIGIT_UNSEEN;
         for (size_t j = 0; j < s->n; j++)
             if (s->c[j].utf8[0] == '0' + d && s->c[j].utf8[1] == '\0' &&
-                s->c[j].confidence / 100.0 > t)
+                s->c[j].confidence / 100.0 > t && !(wide1 && d == 1))
                 t = s->c[j].confidence / 100.0;
         score[d] = sqrt(t * (p[d] > 0.001 ? p[d] : 0.001));
         sum += score[d];
@@ -1285,12 +1293,15 @@ slot_weigh_shape(extract_slot *s, const reader *rd, int f, const comp *g,
  * character dropped makes the field wrong for sure, a digit read from
  * its shape is right most of the time. Where OCR read no letter or
  * digit in the whole field (alone), the ink may be no writing (a piece of
- * a rule): the digit must then hold most of all the probability, and
- * be no 1 (a stroke OCR does not read as a 1 even alone is a piece of
- * the field's rule more often than not). Tesseract
+ * a rule): the digit must then hold most of all the probability, a 1
+ * LONE_ONE_MIN of it. Tesseract
  * drops hand-printed digits it cannot place (an open 0, a 2 like a Z), or reads
  * two of them as one symbol (10 as 0) that leaves the other bare. */
 #define SHAPE_FILL_MIN 0.5
+/* A lone stroke: the short rule beside an empty line's rendering NPI,
+ * left over from the form, read 1 at 0.42-0.56; a hand's lone 1 (units)
+ * at 0.81-0.96. */
+#define LONE_ONE_MIN 0.75
 static cs_status
 slot_from_shape(extract_lattice *out, const reader *rd, int f, const comp *g,
                 int alone, cs_error *err)
@@ -1307,7 +1318,8 @@ slot_from_shape(extract_lattice *out, const reader *rd, int f, const comp *g,
         sum += p[d];
         top = p[d] > top ? p[d] : top;
     }
-    if (top < SHAPE_FILL_MIN * (alone ? 1.0 : sum) || (alone && top == p[1]))
+    if (top < SHAPE_FILL_MIN * (alone ? 1.0 : sum) ||
+        (alone && top == p[1] && top < LONE_ONE_MIN))
         return CS_OK;
     memset(&out->s[out->n], 0, sizeof(out->s[out->n]));
     slot_set_digits(&out->s[out->n], p, sum, OCR_MAX_CHOICES);
