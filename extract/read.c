@@ -39,6 +39,7 @@ typedef struct reader {
     double dx, dy; /* printer offset, reference pixels */
     int mono;      /* the print has a fixed pitch (its rhythm is clear) */
     int hand;      /* the page was filled by hand (written_by_hand) */
+    int fax;       /* a black-and-white page under 150 dpi */
     comp *comps;
     size_t ncomps;
     PIXA *pixa; /* the components' own pixels */
@@ -1233,15 +1234,17 @@ slot_set_digits(extract_slot *s, double *score, double sum, size_t max)
 }
 
 /* Weighs the choices of slot s (what OCR read on character g of field f
- * of a hand-filled page) with what the character's shape says when OCR
+ * of a hand-filled page or a fax) with what the character's shape says when OCR
  * read a digit (ocr_digit_read): each digit scores the geometric mean of
  * its two probabilities (a digit OCR did not consider counts as
  * DIGIT_UNSEEN), and the slot's choices become the digits by that score,
  * then OCR's best other character (a letter, in a field that takes
  * both). Tesseract's line model, trained on print, and the shape network,
  * trained on other hands, err on different digits (8 read 6 or 9, and 8
- * read 0). A shape that is not one digit leaves the slot as OCR read it,
- * but for a 1 too wide to be one (ONE_MAX_ASPECT). */
+ * read 0); on a fax, whose dither fills and breaks print's strokes, they
+ * part 0 from 9 and 5 from 9. A shape that is not one digit leaves the
+ * slot as OCR read it, but for a hand's 1 too wide to be one
+ * (ONE_MAX_ASPECT). */
 #define DIGIT_UNSEEN 0.02
 /* A hand's 1 is a stroke, with at most a flag and a foot: ink wider than
  * this share of its height that OCR read as a 1 is some other digit (a 2
@@ -1260,7 +1263,7 @@ slot_weigh_shape(extract_slot *s, const reader *rd, int f, const comp *g,
     if (s->n == 0 || s->c[0].utf8[0] < '0' || s->c[0].utf8[0] > '9' ||
         s->c[0].utf8[1] != '\0')
         return CS_OK;
-    wide1 = s->c[0].utf8[0] == '1' && g->w > ONE_MAX_ASPECT * g->h;
+    wide1 = rd->hand && s->c[0].utf8[0] == '1' && g->w > ONE_MAX_ASPECT * g->h;
     rc = char_digit_read(p, rd, f, g, err);
     if (rc != CS_OK || (p[OCR_DIGIT_OTHER] >= 0.5 && !wide1))
         return rc;
@@ -1479,10 +1482,11 @@ char_sized(const comp *g, double line)
  * placed on it, and one that got none is read by its shape (ink_shape,
  * digit fields), else alone in single-character mode (read_char, with
  * one, the scratch). Tesseract's line model, trained on print, often
- * drops a handwritten character altogether. On a hand-filled page, the
- * digits OCR read are weighed with their shapes (slot_weigh_shape), and a
- * digit it read nowhere is taken from its shape (slot_from_shape), and
- * wide ink it read as one symbol or none may be two digits (split_pair).
+ * drops a handwritten character altogether. On a hand-filled page (and
+ * a fax), the digits OCR read are weighed with their shapes
+ * (slot_weigh_shape); on a hand-filled page, a digit it read nowhere is
+ * taken from its shape (slot_from_shape), and wide ink it read as one
+ * symbol or none may be two digits (split_pair).
  * Sets out to the rebuilt reading, each symbol with its choices; blanks
  * are kept where OCR began a word, except in digit fields and fields
  * whose charset has no blank, which are read without them.
@@ -1547,7 +1551,8 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
             extract__lattice_add_symbol(out, sym);
             added++;
         }
-        if (added == 1 && rd->hand && (g[k].big || char_sized(&g[k], line))) {
+        if (added == 1 && (rd->hand || rd->fax) &&
+            (g[k].big || char_sized(&g[k], line))) {
             cs_status rc =
                 slot_weigh_shape(&out->s[out->n - 1], rd, f, &g[k], err);
             if (rc != CS_OK)
@@ -2041,6 +2046,7 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
     memset(&rd, 0, sizeof(rd));
     rd.tpl = res->form;
     rd.xf = res->reg.xf;
+    rd.fax = res->low_resolution;
     rc = find_ink(&rd, page, res, err);
     if (rc == CS_OK && broken_print(&rd)) {
         int lightened = 0;
