@@ -39,7 +39,6 @@ typedef struct reader {
     double dx, dy; /* printer offset, reference pixels */
     int mono;      /* the print has a fixed pitch (its rhythm is clear) */
     int hand;      /* the page was filled by hand (written_by_hand) */
-    int fax;       /* a black-and-white page under 150 dpi */
     comp *comps;
     size_t ncomps;
     PIXA *pixa; /* the components' own pixels */
@@ -1233,15 +1232,16 @@ slot_set_digits(extract_slot *s, double *score, double sum, size_t max)
     }
 }
 
-/* Weighs the choices of slot s (what OCR read on character g of field f
- * of a hand-filled page or a fax) with what the character's shape says when OCR
+/* Weighs the choices of slot s (what OCR read on character g of field f,
+ * read again) with what the character's shape says when OCR
  * read a digit (ocr_digit_read): each digit scores the geometric mean of
  * its two probabilities (a digit OCR did not consider counts as
  * DIGIT_UNSEEN), and the slot's choices become the digits by that score,
  * then OCR's best other character (a letter, in a field that takes
  * both). Tesseract's line model, trained on print, and the shape network,
  * trained on other hands, err on different digits (8 read 6 or 9, and 8
- * read 0); on a fax, whose dither fills and breaks print's strokes, they
+ * read 0); in print read again (its first reading failed its rules),
+ * where a fax's dither or a scan's blur fills and breaks strokes, they
  * part 0 from 9 and 5 from 9. A shape that is not one digit leaves the
  * slot as OCR read it, but for a hand's 1 too wide to be one
  * (ONE_MAX_ASPECT). */
@@ -1482,9 +1482,9 @@ char_sized(const comp *g, double line)
  * placed on it, and one that got none is read by its shape (ink_shape,
  * digit fields), else alone in single-character mode (read_char, with
  * one, the scratch). Tesseract's line model, trained on print, often
- * drops a handwritten character altogether. On a hand-filled page (and
- * a fax), the digits OCR read are weighed with their shapes
- * (slot_weigh_shape); on a hand-filled page, a digit it read nowhere is
+ * drops a handwritten character altogether. The digits OCR read are
+ * weighed with their shapes (slot_weigh_shape); on a hand-filled page, a
+ * digit it read nowhere is
  * taken from its shape (slot_from_shape), and wide ink it read as one
  * symbol or none may be two digits (split_pair).
  * Sets out to the rebuilt reading, each symbol with its choices; blanks
@@ -1551,8 +1551,7 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
             extract__lattice_add_symbol(out, sym);
             added++;
         }
-        if (added == 1 && (rd->hand || rd->fax) &&
-            (g[k].big || char_sized(&g[k], line))) {
+        if (added == 1 && (g[k].big || char_sized(&g[k], line))) {
             cs_status rc =
                 slot_weigh_shape(&out->s[out->n - 1], rd, f, &g[k], err);
             if (rc != CS_OK)
@@ -2046,7 +2045,6 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
     memset(&rd, 0, sizeof(rd));
     rd.tpl = res->form;
     rd.xf = res->reg.xf;
-    rd.fax = res->low_resolution;
     rc = find_ink(&rd, page, res, err);
     if (rc == CS_OK && broken_print(&rd)) {
         int lightened = 0;
