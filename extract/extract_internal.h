@@ -142,6 +142,15 @@ void extract__lattice_text(char *out, size_t size, const extract_lattice *l);
 const char *extract__lexicon_word(const extract_field_def *def,
                                   const char *value);
 
+/* The word of def's "words", at least LEXICON_NEAR_MIN characters long,
+ * that value (upper case) is within a quarter of its length of edits
+ * (characters dropped, added or changed; blanks count) from, the
+ * nearest; NULL when none. A hand's SIGNATURE ON FILE read SIGATURE ON
+ * FILE, or a fax's SIGNATURE ON FTIF. */
+#define LEXICON_NEAR_MIN 8
+const char *extract__lexicon_near(const extract_field_def *def,
+                                  const char *value);
+
 /* 1 when raw normalizes as def's kind to a non-empty value that passes
  * every rule of def ("not_future" excepted: it needs today), is one of its
  * words when it has some, an NPI

@@ -164,6 +164,49 @@ extract__lexicon_word(const extract_field_def *def, const char *value)
     return NULL;
 }
 
+/* The edit distance of a and b (at most EXTRACT_VALUE_MAX - 1 long). */
+static size_t
+edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), row[EXTRACT_VALUE_MAX];
+
+    if (la >= EXTRACT_VALUE_MAX || lb >= EXTRACT_VALUE_MAX)
+        return (size_t)-1;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0]; /* row[i-1][j-1] */
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            best = up + 1 < best ? up + 1 : best;
+            best = row[j - 1] + 1 < best ? row[j - 1] + 1 : best;
+            diag = up;
+            row[j] = best;
+        }
+    }
+    return row[lb];
+}
+
+const char *
+extract__lexicon_near(const extract_field_def *def, const char *value)
+{
+    const char *near = NULL;
+    size_t least = (size_t)-1;
+
+    for (size_t k = 0; k < def->nwords; k++) {
+        size_t len = strlen(def->words[k]), d;
+        if (len < LEXICON_NEAR_MIN)
+            continue;
+        d = edit_distance(def->words[k], value);
+        if (4 * d <= len && d < least) {
+            least = d;
+            near = def->words[k];
+        }
+    }
+    return near;
+}
+
 int
 extract__reading_valid(const extract_field_def *def, const char *raw,
                        const char *filled)

@@ -1621,6 +1621,19 @@ is_date(const extract_field_def *def)
  * one that accounts for all the ink, then the most confident. Repairs
  * are not taken when REPAIR_VETO readings agree on what was read.
  */
+/* How many readings that agree as read veto a repair of field def
+ * (reading_choose); only_invalid: the page is read again only where its
+ * first reading failed the rules. Never for the form's own wording
+ * (SIGNATURE ON FILE): nobody writes SIGNATURF, however often it is read
+ * so. */
+static int
+repair_veto(const extract_field_def *def, int only_invalid)
+{
+    if (def->nwords > 0)
+        return MAX_READINGS + 1;
+    return only_invalid && !is_date(def) ? INVALID_REPAIR_VETO : REPAIR_VETO;
+}
+
 static size_t
 reading_choose(const reading *rs, size_t n, int veto_at)
 {
@@ -1753,11 +1766,18 @@ reread(reader *rd, extract_result *res, const placement *pl, PIX *montage,
             r->min_confidence = t->nsymbols > 0 ? t->min_confidence : 0.0;
             if (!r->valid)
                 extract__lattice_add_lookalikes(lat, def->charset);
-            if (r->valid || (def->nrules == 0 && def->nwords == 0) ||
-                extract__lattice_search(
-                    text, sizeof(text), lat, def, may,
-                    lat->n > REPAIR_LONG ? 2 : REPAIR_MAX_SUBST) < 0.0)
+            if (r->valid || (def->nrules == 0 && def->nwords == 0))
                 continue;
+            if (extract__lattice_search(
+                    text, sizeof(text), lat, def, may,
+                    lat->n > REPAIR_LONG ? 2 : REPAIR_MAX_SUBST) < 0.0) {
+                /* no combination of OCR's alternatives: a few edits
+                 * from the form's own wording is that wording */
+                const char *near = extract__lexicon_near(def, r->value);
+                if (near == NULL)
+                    continue;
+                (void)snprintf(text, sizeof(text), "%s", near);
+            }
             rep = &rs[f * MAX_READINGS + 1 + NREREADS + v];
             *rep = *r;
             reading_judge(rep, def, text, may);
@@ -1773,9 +1793,7 @@ reread(reader *rd, extract_result *res, const placement *pl, PIX *montage,
         if (!again[f])
             continue;
         best = reading_choose(&rs[f * MAX_READINGS], MAX_READINGS,
-                              only_invalid && !is_date(&rd->tpl->fields[f])
-                                  ? INVALID_REPAIR_VETO
-                                  : REPAIR_VETO);
+                              repair_veto(&rd->tpl->fields[f], only_invalid));
         r = &rs[f * MAX_READINGS + best];
         fl->reread = best != 0 && strcmp(r->raw, fl->raw) != 0;
         memcpy(fl->raw, r->raw, sizeof(fl->raw));

@@ -236,15 +236,52 @@ test_lexicon_word(void **state)
     assert_null(extract__lexicon_word(&def, "SIGNATURE ON FILE"));
 }
 
+/* A reading a few edits from a long word (a quarter of its length at
+ * most: changed, dropped and added characters, blanks too) is that
+ * word, the nearest of several; a short word (SOF) only as spelled. */
+static void
+test_lexicon_near(void **state)
+{
+    static const struct {
+        const char *value, *want;
+    } rows[] = {
+        {"SIGNATURE ON FILE", "SIGNATURE ON FILE"},
+        {"SIGATURE ON FILE", "SIGNATURE ON FILE"},   /* dropped */
+        {"SIGNATURE ON FTIF", "SIGNATURE ON FILE"},  /* two changed */
+        {"SION ATURE ON FILE", "SIGNATURE ON FILE"}, /* changed, added */
+        {"SIQUTURE ON FIL", "SIGNATURE ON FILE"},    /* four edits */
+        {"SIQUTURE 0N FIL", NULL},                   /* five */
+        {"CARLOS SMITH MD", NULL},
+        {"SIGNED ON FILE", NULL},
+        {"SOR", NULL}, /* SOF is too short to guess */
+        {"", NULL},
+    };
+    extract_field_def def;
+
+    (void)state;
+    memset(&def, 0, sizeof(def));
+    (void)snprintf(def.words[0], sizeof(def.words[0]), "SIGNATURE ON FILE");
+    (void)snprintf(def.words[1], sizeof(def.words[1]), "SOF");
+    def.nwords = 2;
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        const char *got = extract__lexicon_near(&def, rows[i].value);
+        if (rows[i].want == NULL)
+            assert_null(got);
+        else
+            assert_string_equal(got, rows[i].want);
+    }
+}
+
 int
 main(void)
 {
-    static struct CMUnitTest tests[TS_COUNT(cases) + 3];
+    static struct CMUnitTest tests[TS_COUNT(cases) + 4];
     size_t n = 0;
 
     TS_ADD_ROWS(tests, n, cases, test_lattice_case, NULL);
     TS_ADD_TEST(tests, n, "lattice_slots", test_lattice_slots, NULL);
     TS_ADD_TEST(tests, n, "lexicon_word", test_lexicon_word, NULL);
+    TS_ADD_TEST(tests, n, "lexicon_near", test_lexicon_near, NULL);
     TS_ADD_TEST(tests, n, "lattice_lookalikes", test_lattice_lookalikes, NULL);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
