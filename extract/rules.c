@@ -275,6 +275,46 @@ ok_zip(const char *v, const struct tm *today)
            matches(v, "99999-9999");
 }
 
+/* The length of the name part at the start of v: capitals, with single
+ * blanks, hyphens or apostrophes between them (ST JOHN, SMITH-JONES,
+ * O'BRIEN, SMITH JR); 0 when v does not start with one. */
+static size_t
+name_part(const char *v)
+{
+    size_t n = 0;
+
+    while (v[n] >= 'A' && v[n] <= 'Z') {
+        while (v[n] >= 'A' && v[n] <= 'Z')
+            n++;
+        if ((v[n] == ' ' || v[n] == '-' || v[n] == '\'') && v[n + 1] >= 'A' &&
+            v[n + 1] <= 'Z')
+            n++;
+    }
+    return n;
+}
+
+/* A person's name as box 2, 4 and 9 take it: "LAST, FIRST" or "LAST,
+ * FIRST, M" (the middle initial one letter), letters only; or SAME (box
+ * 4: the insured is the patient). */
+static int
+ok_person_name(const char *v, const struct tm *today)
+{
+    size_t n = name_part(v);
+
+    (void)today;
+    if (strcmp(v, "SAME") == 0)
+        return 1;
+    if (n == 0 || strncmp(v + n, ", ", 2) != 0)
+        return 0;
+    v += n + 2;
+    n = name_part(v);
+    if (n == 0)
+        return 0;
+    v += n;
+    return *v == '\0' || (v[0] == ',' && v[1] == ' ' && v[2] >= 'A' &&
+                          v[2] <= 'Z' && v[3] == '\0');
+}
+
 /* "CITY ST ZIP": a USPS state code and a ZIP code (ok_zip) after a city
  * of at least one word, each part one blank apart. */
 static int
@@ -395,6 +435,8 @@ static const rule_step rule_steps[] = {
      "the date is in the future"},
     {"state", ok_state, "state_code", "not a USPS two-letter state code"},
     {"zip", ok_zip, "zip_format", "ZIP code is not 5 or 9 digits"},
+    {"person_name", ok_person_name, "person_name_format",
+     "not LAST, FIRST or LAST, FIRST, M in letters (or SAME)"},
     {"city_state_zip", ok_city_state_zip, "city_state_zip_format",
      "not a city, a USPS state code and a ZIP code of 5 or 9 digits"},
     {"tax_id", ok_tax_id, "tax_id_format",

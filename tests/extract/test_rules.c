@@ -122,6 +122,25 @@ static const struct rule_case rule_cases[] = {
     {"zip_six", "zip", "100012", "zip_format"},
     {"zip_bad_hyphen", "zip", "1000-11234", "zip_format"},
 
+    /* person_name */
+    {"name_initial", "person_name", "DOE, JANE, A", NULL},
+    {"name_no_initial", "person_name", "SANCHEZ, ANGELA", NULL},
+    {"name_two_words", "person_name", "ST JOHN, JOSE, G", NULL},
+    {"name_hyphen", "person_name", "SMITH-JONES, DAVID, J", NULL},
+    {"name_apostrophe", "person_name", "O'BRIEN, WEI", NULL},
+    {"name_suffix", "person_name", "SMITH JR, JOHN, A", NULL},
+    {"name_same", "person_name", "SAME", NULL},
+    {"name_one_word", "person_name", "SAMUEL", "person_name_format"},
+    {"name_digit_initial", "person_name", "ST JOHN, JOSE, 6",
+     "person_name_format"},
+    {"name_digit", "person_name", "D0E, JANE", "person_name_format"},
+    {"name_long_initial", "person_name", "DOE, JANE, AB", "person_name_format"},
+    {"name_no_comma", "person_name", "JANE DOE", "person_name_format"},
+    {"name_hyphen_blank", "person_name", "SMITH- JONES, DAVID",
+     "person_name_format"},
+    {"name_trailing_comma", "person_name", "DOE, JANE,", "person_name_format"},
+    {"name_empty_first", "person_name", "DOE, ", "person_name_format"},
+
     /* city_state_zip */
     {"csz_five", "city_state_zip", "DETROIT MI 48233", NULL},
     {"csz_plus_four", "city_state_zip", "SEATTLE WA 98182-8518", NULL},
