@@ -315,15 +315,33 @@ ok_person_name(const char *v, const struct tm *today)
                           v[2] <= 'Z' && v[3] == '\0');
 }
 
+/* A city: words of letters (ST LOUIS, WINSTON-SALEM, COEUR D'ALENE). */
+static int
+ok_city(const char *v, const struct tm *today)
+{
+    size_t n = name_part(v);
+
+    (void)today;
+    return n > 0 && v[n] == '\0';
+}
+
 /* "CITY ST ZIP": a USPS state code and a ZIP code (ok_zip) after a city
- * of at least one word, each part one blank apart. */
+ * (ok_city), each part one blank apart. */
 static int
 ok_city_state_zip(const char *v, const struct tm *today)
 {
     const char *zip = strrchr(v, ' ');
-    char state[3];
+    char state[3], city[EXTRACT_VALUE_MAX];
+    size_t n;
 
     if (zip == NULL || zip - v < 4 || zip[-3] != ' ' || zip[-4] == ' ')
+        return 0;
+    n = (size_t)(zip - v - 3);
+    if (n >= sizeof(city))
+        return 0;
+    memcpy(city, v, n);
+    city[n] = '\0';
+    if (!ok_city(city, today))
         return 0;
     memcpy(state, zip - 2, 2);
     state[2] = '\0';
@@ -437,8 +455,10 @@ static const rule_step rule_steps[] = {
     {"zip", ok_zip, "zip_format", "ZIP code is not 5 or 9 digits"},
     {"person_name", ok_person_name, "person_name_format",
      "not LAST, FIRST or LAST, FIRST, M in letters (or SAME)"},
+    {"city", ok_city, "city_format", "not a city's name in letters"},
     {"city_state_zip", ok_city_state_zip, "city_state_zip_format",
-     "not a city, a USPS state code and a ZIP code of 5 or 9 digits"},
+     "not a city in letters, a USPS state code and a ZIP code of 5 or 9 "
+     "digits"},
     {"tax_id", ok_tax_id, "tax_id_format",
      "tax ID is not 9 digits (EIN NN-NNNNNNN or SSN NNN-NN-NNNN)"},
     {"icd_indicator", ok_icd_indicator, "icd_indicator",

@@ -141,6 +141,15 @@ static const struct rule_case rule_cases[] = {
     {"name_trailing_comma", "person_name", "DOE, JANE,", "person_name_format"},
     {"name_empty_first", "person_name", "DOE, ", "person_name_format"},
 
+    /* city */
+    {"city_one_word", "city", "NEWARK", NULL},
+    {"city_two_words", "city", "SIOUX FALLS", NULL},
+    {"city_hyphen", "city", "WINSTON-SALEM", NULL},
+    {"city_apostrophe", "city", "COEUR D'ALENE", NULL},
+    {"city_digit", "city", "B0ISE", "city_format"},
+    {"city_two_blanks", "city", "SIOUX  FALLS", "city_format"},
+    {"city_trailing_blank", "city", "BOISE ", "city_format"},
+
     /* city_state_zip */
     {"csz_five", "city_state_zip", "DETROIT MI 48233", NULL},
     {"csz_plus_four", "city_state_zip", "SEATTLE WA 98182-8518", NULL},
@@ -154,6 +163,8 @@ static const struct rule_case rule_cases[] = {
     {"csz_two_blanks", "city_state_zip", "DETROIT  MI 48233",
      "city_state_zip_format"},
     {"csz_no_zip", "city_state_zip", "DETROIT MI", "city_state_zip_format"},
+    {"csz_city_digit", "city_state_zip", "DETR0IT MI 48233",
+     "city_state_zip_format"},
     {"csz_empty", "city_state_zip", "", "city_state_zip_format"},
 
     /* tax_id */
