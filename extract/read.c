@@ -1468,12 +1468,35 @@ symbol_within(const ocr_symbol *sym, int lo, int hi)
  * (slot_weigh_shape). */
 #define HAND_SMALL_CHAR 0.2
 
+/* On a hand-filled page, a blank in a code (an ID, modifiers) stands
+ * out from the gaps between the code's characters: where OCR began a
+ * word across a gap under this many times the field's median gap, the
+ * hand only spaced its characters unevenly (an insured's ID read W953
+ * 786238). A gap of a fixed share of a cell would not do: a hand writes
+ * across the cells, its blank as narrow as its font's. */
+#define CODE_BLANK_GAP 2.0
+
 /* 1 when g is at least HAND_SMALL_CHAR of a line (line pixels) tall and
  * wide. */
 static int
 char_sized(const comp *g, double line)
 {
     return g->h >= HAND_SMALL_CHAR * line && g->w >= HAND_SMALL_CHAR * line;
+}
+
+static int
+double_compare(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The median of v[0..n-1] (n > 0), which it sorts. */
+static double
+median(double *v, size_t n)
+{
+    qsort(v, n, sizeof(v[0]), double_compare);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 /*
@@ -1489,7 +1512,8 @@ char_sized(const comp *g, double line)
  * symbol or none may be two digits (split_pair).
  * Sets out to the rebuilt reading, each symbol with its choices; blanks
  * are kept where OCR began a word, except in digit fields and fields
- * whose charset has no blank, which are read without them.
+ * whose charset has no blank, which are read without them, and in a
+ * hand's codes across a narrow gap (CODE_BLANK_GAP).
  */
 static cs_status
 chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
@@ -1508,6 +1532,7 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
            missing;
     double pitch = rd->tpl->pitch_x * rd->xf.ax;
     double line = rd->tpl->pitch_y * rd->xf.ay;
+    double blank_gap = -1e9; /* OCR's word breaks are blanks */
 
     /* Characters OCR dropped: as many as the ink has more characters
      * than OCR read symbols. With none missing, a character without a
@@ -1522,6 +1547,13 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
     for (size_t k = 0; rd->hand && code && k < ng; k++)
         if (char_sized(&g[k], line))
             g[k].big = 1;
+    /* A hand's code: the gap a blank needs (CODE_BLANK_GAP) */
+    if (rd->hand && code && ng >= 3) {
+        double gaps[OCR_MAX_SYMBOLS];
+        for (size_t k = 1; k < ng; k++)
+            gaps[k - 1] = g[k].x - (g[k - 1].x + g[k - 1].w);
+        blank_gap = CODE_BLANK_GAP * median(gaps, ng - 1);
+    }
     out->n = 0;
     for (size_t k = 0; k < ng; k++) {
         int x0 = g[k].x + pl->ox, x1 = x0 + g[k].w;
@@ -1546,7 +1578,9 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
             if (!symbol_within(sym, lo, hi) ||
                 (only < t->nsymbols && s != only))
                 continue;
-            if (!digits && blanks && sym->word_start && out->n > 0)
+            if (!digits && blanks && sym->word_start && out->n > 0 &&
+                !(rd->hand && code && k > 0 &&
+                  g[k].x - (g[k - 1].x + g[k - 1].w) < blank_gap))
                 extract__lattice_add_char(out, ' ');
             extract__lattice_add_symbol(out, sym);
             added++;
@@ -1832,21 +1866,6 @@ cleanup:
 #define HAND_MIN_CHARS 4
 #define HAND_MIN_FIELDS 5
 #define HAND_DEVIATION 0.02
-
-static int
-double_compare(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* The median of v[0..n-1] (n > 0), which it sorts. */
-static double
-median(double *v, size_t n)
-{
-    qsort(v, n, sizeof(v[0]), double_compare);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 static int
 comp_by_x(const void *a, const void *b)
