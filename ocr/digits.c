@@ -99,6 +99,44 @@ conv_pool(float *out, const float *in, int h, int w, int c, const float *k,
             }
 }
 
+/* A dense layer, rectified: out[k] = max(0, b[k] + w[k] . in), w one
+ * row of nin weights per output. */
+static void
+dense_relu(float *out, const float *in, size_t nin, const float *w,
+           const float *b, size_t nout)
+{
+    for (size_t k = 0; k < nout; k++) {
+        const float *wk = w + k * nin;
+        float a = b[k];
+        for (size_t i = 0; i < nin; i++)
+            a += wk[i] * in[i];
+        out[k] = a > 0.0f ? a : 0.0f;
+    }
+}
+
+/* A dense layer, then a softmax: out[c] the probability of class c. */
+static void
+dense_softmax(double *out, const float *in, size_t nin, const float *w,
+              const float *b, size_t nout)
+{
+    double top = 0.0, sum = 0.0;
+
+    for (size_t c = 0; c < nout; c++) {
+        const float *wc = w + c * nin;
+        double a = b[c];
+        for (size_t k = 0; k < nin; k++)
+            a += (double)wc[k] * in[k];
+        out[c] = a;
+        top = c == 0 || a > top ? a : top;
+    }
+    for (size_t c = 0; c < nout; c++) {
+        out[c] = exp(out[c] - top);
+        sum += out[c];
+    }
+    for (size_t c = 0; c < nout; c++)
+        out[c] /= sum;
+}
+
 /* The character network's probabilities for the inputs in
  * (ocr__digit_features): out[OCR_GLYPH_CLASSES]. */
 static void
@@ -108,36 +146,16 @@ glyph_net(double out[OCR_GLYPH_CLASSES], const float *in)
     float work[S * S * OCR_GLYPH_C1];
     float m1[(S / 2) * (S / 2) * OCR_GLYPH_C1];
     float m2[OCR_GLYPH_POOLED], hid[OCR_GLYPH_HIDDEN];
-    double top, sum = 0.0;
 
     conv_pool(m1, in, S, S, 1, ocr__glyph_k1, ocr__glyph_b1, OCR_GLYPH_C1,
               work);
     conv_pool(m2, m1, S / 2, S / 2, OCR_GLYPH_C1, ocr__glyph_k2, ocr__glyph_b2,
               OCR_GLYPH_C2, work);
     m2[OCR_GLYPH_POOLED - 1] = in[S * S]; /* the aspect */
-    for (int k = 0; k < OCR_GLYPH_HIDDEN; k++) {
-        const float *wk = ocr__glyph_w3 + (size_t)k * OCR_GLYPH_POOLED;
-        float a = ocr__glyph_b3[k];
-        for (int i = 0; i < OCR_GLYPH_POOLED; i++)
-            a += wk[i] * m2[i];
-        hid[k] = a > 0.0f ? a : 0.0f;
-    }
-    for (int c = 0; c < OCR_GLYPH_CLASSES; c++) {
-        const float *wc = ocr__glyph_w4 + (size_t)c * OCR_GLYPH_HIDDEN;
-        double a = ocr__glyph_b4[c];
-        for (int k = 0; k < OCR_GLYPH_HIDDEN; k++)
-            a += (double)wc[k] * hid[k];
-        out[c] = a;
-    }
-    top = out[0];
-    for (int c = 1; c < OCR_GLYPH_CLASSES; c++)
-        top = out[c] > top ? out[c] : top;
-    for (int c = 0; c < OCR_GLYPH_CLASSES; c++) {
-        out[c] = exp(out[c] - top);
-        sum += out[c];
-    }
-    for (int c = 0; c < OCR_GLYPH_CLASSES; c++)
-        out[c] /= sum;
+    dense_relu(hid, m2, OCR_GLYPH_POOLED, ocr__glyph_w3, ocr__glyph_b3,
+               OCR_GLYPH_HIDDEN);
+    dense_softmax(out, hid, OCR_GLYPH_HIDDEN, ocr__glyph_w4, ocr__glyph_b4,
+                  OCR_GLYPH_CLASSES);
 }
 
 /* 1 when the 1-bpp glyph's ink (w x h, its bounding box's size) encloses
@@ -170,7 +188,7 @@ ocr_digit_read(double out[OCR_DIGIT_CLASSES], const struct Pix *glyph,
     static const char *const lookalikes[10] = {"DOQU", "I", "Z", "",  "",
                                                "S",    "G", "T", "B", ""};
     float in[OCR_DIGIT_INPUTS], hid[OCR_DIGIT_HIDDEN];
-    double z[OCR_DIGIT_CLASSES], g[OCR_GLYPH_CLASSES], top, sum = 0.0;
+    double g[OCR_GLYPH_CLASSES], sum = 0.0;
     BOX *box = NULL;
     l_int32 x, y, w, h;
 
@@ -182,29 +200,10 @@ ocr_digit_read(double out[OCR_DIGIT_CLASSES], const struct Pix *glyph,
     (void)boxGetGeometry(box, &x, &y, &w, &h);
     boxDestroy(&box);
     ocr__digit_features(in, glyph, x, y, w, h);
-    for (int k = 0; k < OCR_DIGIT_HIDDEN; k++) {
-        const float *wk = ocr__digit_w1 + (size_t)k * OCR_DIGIT_INPUTS;
-        float a = ocr__digit_b1[k];
-        for (int i = 0; i < OCR_DIGIT_INPUTS; i++)
-            a += wk[i] * in[i];
-        hid[k] = a > 0.0f ? a : 0.0f;
-    }
-    for (int c = 0; c < OCR_DIGIT_CLASSES; c++) {
-        const float *wc = ocr__digit_w2 + (size_t)c * OCR_DIGIT_HIDDEN;
-        double a = ocr__digit_b2[c];
-        for (int k = 0; k < OCR_DIGIT_HIDDEN; k++)
-            a += (double)wc[k] * hid[k];
-        z[c] = a;
-    }
-    top = z[0];
-    for (int c = 1; c < OCR_DIGIT_CLASSES; c++)
-        top = z[c] > top ? z[c] : top;
-    for (int c = 0; c < OCR_DIGIT_CLASSES; c++) {
-        out[c] = exp(z[c] - top);
-        sum += out[c];
-    }
-    for (int c = 0; c < OCR_DIGIT_CLASSES; c++)
-        out[c] /= sum;
+    dense_relu(hid, in, OCR_DIGIT_INPUTS, ocr__digit_w1, ocr__digit_b1,
+               OCR_DIGIT_HIDDEN);
+    dense_softmax(out, hid, OCR_DIGIT_HIDDEN, ocr__digit_w2, ocr__digit_b2,
+                  OCR_DIGIT_CLASSES);
     /* The character network's second opinion (glyph_net), its capitals
      * counted as the digits they stand for where a hand writes them so
      * (an open 0 read U, a 2 read Z): each class scores the geometric
