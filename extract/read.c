@@ -901,6 +901,10 @@ read_field(ocr_text *t, const reader *rd, int f, const placement *pl,
     return CS_OK;
 }
 
+static cs_status letter_on_digit(int *out, const reader *rd, int f,
+                                 const placement *pl, const ocr_text *t,
+                                 cs_error *err);
+
 static cs_status
 read_text(reader *rd, extract_field *out, int f, const placement *pl,
           const ocr_page *page, ocr_engine *eng, cs_error *err)
@@ -952,6 +956,9 @@ read_text(reader *rd, extract_field *out, int f, const placement *pl,
     out->raw[len] = '\0';
     out->confidence = t->nsymbols > 0 ? t->mean_confidence : 0.0;
     out->min_confidence = t->nsymbols > 0 ? t->min_confidence : 0.0;
+    if (!rd->hand && pl->copies == 1 && strchr(def->charset, 'Z') != NULL &&
+        strchr(def->charset, '9') != NULL && strchr(def->charset, 'a') == NULL)
+        rc = letter_on_digit(&out->shape_doubt, rd, f, pl, t, err);
 cleanup:
     free(t);
     free(t2);
@@ -1207,6 +1214,60 @@ char_digit_read(double p[OCR_DIGIT_CLASSES], const reader *rd, int f,
     rc = ocr_digit_read(p, pix, err);
     pixDestroy(&pix);
     return rc;
+}
+
+/* 1 when OCR read a capital on a character of field f (printed, a code)
+ * that the character network reads as a digit, surely
+ * (SHAPE_SURE_DIGIT) and unlike that capital: not its look-alike
+ * (O and 0, I and 1 ...), and the capital under SHAPE_UNLIKE. Tesseract's
+ * line model reads a digit after a letter as a letter with confidence
+ * (MVL9HJ8XAJ5G read MVLOHJ8XAJ5G). */
+#define SHAPE_SURE_DIGIT 0.9
+#define SHAPE_UNLIKE 0.01
+static cs_status
+letter_on_digit(int *out, const reader *rd, int f, const placement *pl,
+                const ocr_text *t, cs_error *err)
+{
+    static const char *const lookalikes[10] = {"DOQU", "IL", "Z", "",  "A",
+                                               "S",    "GB", "T", "B", "G"};
+    comp g[OCR_MAX_SYMBOLS];
+    size_t ng = cut_chars(g, OCR_MAX_SYMBOLS, rd, f);
+    cs_status rc = CS_OK;
+
+    *out = 0;
+    for (size_t k = 0; k < ng && rc == CS_OK && !*out; k++) {
+        int x0 = g[k].x + pl->ox, x1 = x0 + g[k].w, letter = 0, n = 0, d = 0;
+        double p[OCR_GLYPH_CLASSES];
+        PIX *pix;
+        if (!g[k].big)
+            continue;
+        for (size_t s = 0; s < t->nsymbols; s++) {
+            const ocr_symbol *sym = &t->symbols[s];
+            int cx = sym->box.x + sym->box.w / 2;
+            if (cx < x0 || cx >= x1 || sym->utf8[0] == ' ')
+                continue;
+            n++;
+            letter = sym->utf8[0] >= 'A' && sym->utf8[0] <= 'Z' &&
+                             sym->utf8[1] == '\0'
+                         ? sym->utf8[0]
+                         : 0;
+        }
+        if (n != 1 || letter == 0)
+            continue;
+        pix = char_glyph(rd, f, &g[k]);
+        if (pix == NULL)
+            return cs_error_set(err, CS_ENOMEM, "out of memory");
+        rc = ocr_glyph_read(p, pix, err);
+        pixDestroy(&pix);
+        if (rc != CS_OK)
+            break;
+        for (int c = 1; c < 10; c++)
+            d = p[c] > p[d] ? c : d;
+        *out = p[d] >= SHAPE_SURE_DIGIT &&
+               p[10 + (letter - 'A')] < SHAPE_UNLIKE &&
+               strchr(lookalikes[d], letter) == NULL;
+    }
+    return rc == CS_EINVAL ? CS_OK : rc;
 }
 
 /* Sets the choices of slot s to the digits by score[0..9] (destroyed),
@@ -1830,6 +1891,8 @@ reread(reader *rd, extract_result *res, const placement *pl, PIX *montage,
                               repair_veto(&rd->tpl->fields[f], only_invalid));
         r = &rs[f * MAX_READINGS + best];
         fl->reread = best != 0 && strcmp(r->raw, fl->raw) != 0;
+        if (fl->reread)
+            fl->shape_doubt = 0; /* it was the first reading's doubt */
         memcpy(fl->raw, r->raw, sizeof(fl->raw));
         fl->ink_mismatch = r->mismatch;
         fl->confidence = r->confidence;

@@ -136,6 +136,8 @@ review_text(extract_field *f, const extract_field_def *def,
         extract__field_flag(f, "reread");
     if (lookalike_among_digits(f->value, def->charset))
         extract__field_flag(f, "lookalike");
+    if (f->shape_doubt)
+        extract__field_flag(f, "shape_mismatch");
 }
 
 /* Total equals the sum of its filled parts; flags the total (and the

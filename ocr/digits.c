@@ -180,6 +180,42 @@ stacked_loops(const struct Pix *glyph, int w, int h)
     return stacked;
 }
 
+/* The bounding box of glyph's ink into x, y, w, h; CS_EINVAL when
+ * glyph is no 1-bpp image or has no ink. */
+static cs_status
+ink_box(const struct Pix *glyph, l_int32 *x, l_int32 *y, l_int32 *w, l_int32 *h,
+        cs_error *err)
+{
+    BOX *box = NULL;
+
+    if (glyph == NULL || pixGetDepth((PIX *)glyph) != 1)
+        return cs_error_set(err, CS_EINVAL, "glyph must be 1 bpp");
+    if (pixClipBoxToForeground((PIX *)glyph, NULL, NULL, &box) != 0 ||
+        box == NULL)
+        return cs_error_set(err, CS_EINVAL, "glyph has no ink");
+    (void)boxGetGeometry(box, x, y, w, h);
+    boxDestroy(&box);
+    return CS_OK;
+}
+
+cs_status
+ocr_glyph_read(double out[OCR_GLYPH_CLASSES], const struct Pix *glyph,
+               cs_error *err)
+{
+    float in[OCR_DIGIT_INPUTS];
+    l_int32 x, y, w, h;
+    cs_status rc;
+
+    if (out == NULL)
+        return cs_error_set(err, CS_EINVAL, "no output");
+    rc = ink_box(glyph, &x, &y, &w, &h, err);
+    if (rc != CS_OK)
+        return rc;
+    ocr__digit_features(in, glyph, x, y, w, h);
+    glyph_net(out, in);
+    return CS_OK;
+}
+
 cs_status
 ocr_digit_read(double out[OCR_DIGIT_CLASSES], const struct Pix *glyph,
                cs_error *err)
@@ -189,16 +225,14 @@ ocr_digit_read(double out[OCR_DIGIT_CLASSES], const struct Pix *glyph,
                                                "S",    "G", "T", "B", ""};
     float in[OCR_DIGIT_INPUTS], hid[OCR_DIGIT_HIDDEN];
     double g[OCR_GLYPH_CLASSES], sum = 0.0;
-    BOX *box = NULL;
     l_int32 x, y, w, h;
+    cs_status rc;
 
-    if (out == NULL || glyph == NULL || pixGetDepth((PIX *)glyph) != 1)
-        return cs_error_set(err, CS_EINVAL, "digit glyph must be 1 bpp");
-    if (pixClipBoxToForeground((PIX *)glyph, NULL, NULL, &box) != 0 ||
-        box == NULL)
-        return cs_error_set(err, CS_EINVAL, "digit glyph has no ink");
-    (void)boxGetGeometry(box, &x, &y, &w, &h);
-    boxDestroy(&box);
+    if (out == NULL)
+        return cs_error_set(err, CS_EINVAL, "no output");
+    rc = ink_box(glyph, &x, &y, &w, &h, err);
+    if (rc != CS_OK)
+        return rc;
     ocr__digit_features(in, glyph, x, y, w, h);
     dense_relu(hid, in, OCR_DIGIT_INPUTS, ocr__digit_w1, ocr__digit_b1,
                OCR_DIGIT_HIDDEN);

@@ -207,4 +207,18 @@ cs_status ocr_engine_read(ocr_text *out, ocr_engine *eng, ocr_rect rect,
 cs_status ocr_digit_read(double out[OCR_DIGIT_CLASSES], const struct Pix *glyph,
                          cs_error *err);
 
+/* Classes of ocr_glyph_read(): the digits 0-9 (class c is the digit c),
+ * the capitals A-Z (class 10 + c - 'A'), then OCR_GLYPH_OTHER. */
+#define OCR_GLYPH_OTHER 36
+#define OCR_GLYPH_CLASSES 37
+
+/*
+ * Reads one character by its shape with the convolutional network alone
+ * (scripts/train_glyphs.py): out[c] is the probability of class c, a
+ * digit, a capital or other; they sum to 1. Returns CS_EINVAL for a glyph
+ * without ink or not 1 bpp.
+ */
+cs_status ocr_glyph_read(double out[OCR_GLYPH_CLASSES], const struct Pix *glyph,
+                         cs_error *err);
+
 #endif

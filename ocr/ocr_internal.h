@@ -71,7 +71,6 @@ extern const float ocr__digit_b2[OCR_DIGIT_CLASSES];
 #define OCR_GLYPH_C1 8
 #define OCR_GLYPH_C2 16
 #define OCR_GLYPH_HIDDEN 96
-#define OCR_GLYPH_CLASSES 37
 #define OCR_GLYPH_POOLED                                                       \
     ((OCR_DIGIT_SIDE / 4) * (OCR_DIGIT_SIDE / 4) * OCR_GLYPH_C2 + 1)
 

@@ -715,6 +715,26 @@ test_hand_small_zero_code_and_street(void **state)
     assert_string_equal(f->value, "10135 HILL CT");
 }
 
+/* Tesseract read a printed code's 9 as a letter S, confidently (98):
+ * Y4 5HCWXAM9 came out Y4 SHCWXAMS, which no rule checks. The character
+ * network reads that ink as a 9: the field is flagged shape_mismatch,
+ * where it went out unflagged. */
+static void
+test_letter_on_digit_flagged(void **state)
+{
+    const extract_field *f;
+    int flagged = 0;
+
+    (void)state;
+    f = read_fixture_field(FIXTURES "units0003_bw300.tif", "other_claim_id",
+                           "Y4 5HCWXAM9");
+    assert_false(s.res->handwritten);
+    for (size_t i = 0; i < f->nreasons; i++)
+        flagged |= strcmp(f->reasons[i], "shape_mismatch") == 0;
+    /* read as printed, or flagged for what the shape says */
+    assert_true(strcmp(f->value, "Y4 5HCWXAM9") == 0 || (f->review && flagged));
+}
+
 /* A hand (Breip) whose 2 is drawn like a Z and whose 0 is open at the
  * top, like a U: OCR drops such digits, and the shape networks take
  * them for no digit at all ('other') more often than not. A digit read
@@ -886,7 +906,7 @@ test_unknown_form_name(void **state)
     extract_result_free(NULL);
 }
 
-#define N_TESTS (TS_COUNT(page_cases) + 10)
+#define N_TESTS (TS_COUNT(page_cases) + 11)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -909,6 +929,7 @@ main(void)
     ADD_TEST("hand_small_zero_code_and_street",
              test_hand_small_zero_code_and_street);
     ADD_TEST("hand_dropped_digits", test_hand_dropped_digits);
+    ADD_TEST("letter_on_digit_flagged", test_letter_on_digit_flagged);
     ADD_TEST("short_field_copies", test_short_field_copies);
     ADD_TEST("unknown_form_name", test_unknown_form_name);
     if (n != N_TESTS)
