@@ -198,22 +198,35 @@ ink_box(const struct Pix *glyph, l_int32 *x, l_int32 *y, l_int32 *w, l_int32 *h,
     return CS_OK;
 }
 
+/* The networks' inputs for glyph (ocr__digit_features) into in, the
+ * size of its ink into w and h; CS_EINVAL when out (the caller's
+ * result) is NULL or glyph has no ink or is not 1 bpp. */
+static cs_status
+glyph_inputs(float in[OCR_DIGIT_INPUTS], l_int32 *w, l_int32 *h,
+             const double *out, const struct Pix *glyph, cs_error *err)
+{
+    l_int32 x, y;
+    cs_status rc;
+
+    if (out == NULL)
+        return cs_error_set(err, CS_EINVAL, "no output");
+    rc = ink_box(glyph, &x, &y, w, h, err);
+    if (rc == CS_OK)
+        ocr__digit_features(in, glyph, x, y, *w, *h);
+    return rc;
+}
+
 cs_status
 ocr_glyph_read(double out[OCR_GLYPH_CLASSES], const struct Pix *glyph,
                cs_error *err)
 {
     float in[OCR_DIGIT_INPUTS];
-    l_int32 x, y, w, h;
-    cs_status rc;
+    l_int32 w, h;
+    cs_status rc = glyph_inputs(in, &w, &h, out, glyph, err);
 
-    if (out == NULL)
-        return cs_error_set(err, CS_EINVAL, "no output");
-    rc = ink_box(glyph, &x, &y, &w, &h, err);
-    if (rc != CS_OK)
-        return rc;
-    ocr__digit_features(in, glyph, x, y, w, h);
-    glyph_net(out, in);
-    return CS_OK;
+    if (rc == CS_OK)
+        glyph_net(out, in);
+    return rc;
 }
 
 cs_status
@@ -225,15 +238,11 @@ ocr_digit_read(double out[OCR_DIGIT_CLASSES], const struct Pix *glyph,
                                                "S",    "G", "T", "B", ""};
     float in[OCR_DIGIT_INPUTS], hid[OCR_DIGIT_HIDDEN];
     double g[OCR_GLYPH_CLASSES], sum = 0.0;
-    l_int32 x, y, w, h;
-    cs_status rc;
+    l_int32 w, h;
+    cs_status rc = glyph_inputs(in, &w, &h, out, glyph, err);
 
-    if (out == NULL)
-        return cs_error_set(err, CS_EINVAL, "no output");
-    rc = ink_box(glyph, &x, &y, &w, &h, err);
     if (rc != CS_OK)
         return rc;
-    ocr__digit_features(in, glyph, x, y, w, h);
     dense_relu(hid, in, OCR_DIGIT_INPUTS, ocr__digit_w1, ocr__digit_b1,
                OCR_DIGIT_HIDDEN);
     dense_softmax(out, hid, OCR_DIGIT_HIDDEN, ocr__digit_w2, ocr__digit_b2,
