@@ -902,7 +902,7 @@ read_field(ocr_text *t, const reader *rd, int f, const placement *pl,
 }
 
 static cs_status letter_on_digit(int *out, const reader *rd, int f,
-                                 const placement *pl, const ocr_text *t,
+                                 const placement *pl, ocr_text *t,
                                  cs_error *err);
 
 static cs_status
@@ -947,6 +947,11 @@ read_text(reader *rd, extract_field *out, int f, const placement *pl,
             out->ink_mismatch = m2;
         }
     }
+    if (!rd->hand && pl->copies == 1 && strchr(def->charset, 'Z') != NULL &&
+        strchr(def->charset, '9') != NULL && strchr(def->charset, 'a') == NULL)
+        rc = letter_on_digit(&out->shape_doubt, rd, f, pl, t, err);
+    if (rc != CS_OK)
+        goto cleanup;
     /* a charset without blanks: none kept */
     blanks = strchr(def->charset, ' ') != NULL;
     len = 0;
@@ -956,9 +961,6 @@ read_text(reader *rd, extract_field *out, int f, const placement *pl,
     out->raw[len] = '\0';
     out->confidence = t->nsymbols > 0 ? t->mean_confidence : 0.0;
     out->min_confidence = t->nsymbols > 0 ? t->min_confidence : 0.0;
-    if (!rd->hand && pl->copies == 1 && strchr(def->charset, 'Z') != NULL &&
-        strchr(def->charset, '9') != NULL && strchr(def->charset, 'a') == NULL)
-        rc = letter_on_digit(&out->shape_doubt, rd, f, pl, t, err);
 cleanup:
     free(t);
     free(t2);
@@ -1216,17 +1218,40 @@ char_digit_read(double p[OCR_DIGIT_CLASSES], const reader *rd, int f,
     return rc;
 }
 
-/* 1 when OCR read a capital on a character of field f (printed, a code)
- * that the character network reads as a digit, surely
- * (SHAPE_SURE_DIGIT) and unlike that capital: not its look-alike
- * (O and 0, I and 1 ...), and the capital under SHAPE_UNLIKE. Tesseract's
- * line model reads a digit after a letter as a letter with confidence
+/* Sets *out to 1 when OCR read a capital on a character of field f
+ * (printed, a code) that the character network reads as a digit, surely
+ * (SHAPE_SURE_DIGIT) and unlike that capital: not its look-alike (O and
+ * 0, I and 1 ...), and the capital under SHAPE_UNLIKE; that digit then
+ * replaces the capital in t (the field stays flagged). Tesseract's line
+ * model reads a digit after a letter as a letter with confidence
  * (MVL9HJ8XAJ5G read MVLOHJ8XAJ5G). */
 #define SHAPE_SURE_DIGIT 0.9
 #define SHAPE_UNLIKE 0.01
+/* Replaces in t's text the character of symbol s (its place among the
+ * symbols that are no blank) by ch, when it is what s read. */
+static void
+text_replace_symbol(ocr_text *t, size_t s, char ch)
+{
+    size_t nth = 0;
+    char *c = t->text;
+
+    for (size_t i = 0; i < s; i++)
+        nth += t->symbols[i].utf8[0] != ' ';
+    for (; *c != '\0'; c++) {
+        if (*c == ' ')
+            continue;
+        if (nth == 0)
+            break;
+        nth--;
+    }
+    if (*c == t->symbols[s].utf8[0])
+        *c = ch;
+    t->symbols[s].utf8[0] = ch;
+}
+
 static cs_status
 letter_on_digit(int *out, const reader *rd, int f, const placement *pl,
-                const ocr_text *t, cs_error *err)
+                ocr_text *t, cs_error *err)
 {
     static const char *const lookalikes[10] = {"DOQU", "IL", "Z", "",  "A",
                                                "S",    "GB", "T", "B", "G"};
@@ -1235,8 +1260,9 @@ letter_on_digit(int *out, const reader *rd, int f, const placement *pl,
     cs_status rc = CS_OK;
 
     *out = 0;
-    for (size_t k = 0; k < ng && rc == CS_OK && !*out; k++) {
+    for (size_t k = 0; k < ng && rc == CS_OK; k++) {
         int x0 = g[k].x + pl->ox, x1 = x0 + g[k].w, letter = 0, n = 0, d = 0;
+        size_t at = 0;
         double p[OCR_GLYPH_CLASSES];
         PIX *pix;
         if (!g[k].big)
@@ -1247,6 +1273,7 @@ letter_on_digit(int *out, const reader *rd, int f, const placement *pl,
             if (cx < x0 || cx >= x1 || sym->utf8[0] == ' ')
                 continue;
             n++;
+            at = s;
             letter = sym->utf8[0] >= 'A' && sym->utf8[0] <= 'Z' &&
                              sym->utf8[1] == '\0'
                          ? sym->utf8[0]
@@ -1263,9 +1290,11 @@ letter_on_digit(int *out, const reader *rd, int f, const placement *pl,
             break;
         for (int c = 1; c < 10; c++)
             d = p[c] > p[d] ? c : d;
-        *out = p[d] >= SHAPE_SURE_DIGIT &&
-               p[10 + (letter - 'A')] < SHAPE_UNLIKE &&
-               strchr(lookalikes[d], letter) == NULL;
+        if (p[d] >= SHAPE_SURE_DIGIT && p[10 + (letter - 'A')] < SHAPE_UNLIKE &&
+            strchr(lookalikes[d], letter) == NULL) {
+            *out = 1;
+            text_replace_symbol(t, at, (char)('0' + d));
+        }
     }
     return rc == CS_EINVAL ? CS_OK : rc;
 }
