@@ -1218,15 +1218,6 @@ char_digit_read(double p[OCR_DIGIT_CLASSES], const reader *rd, int f,
     return rc;
 }
 
-/* Sets *out to 1 when OCR read a capital on a character of field f
- * (printed, a code) that the character network reads as a digit, surely
- * (SHAPE_SURE_DIGIT) and unlike that capital: not its look-alike (O and
- * 0, I and 1 ...), and the capital under SHAPE_UNLIKE; that digit then
- * replaces the capital in t (the field stays flagged). Tesseract's line
- * model reads a digit after a letter as a letter with confidence
- * (MVL9HJ8XAJ5G read MVLOHJ8XAJ5G). */
-#define SHAPE_SURE_DIGIT 0.9
-#define SHAPE_UNLIKE 0.01
 /* Replaces in t's text the character of symbol s (its place among the
  * symbols that are no blank) by ch, when it is what s read. */
 static void
@@ -1249,6 +1240,15 @@ text_replace_symbol(ocr_text *t, size_t s, char ch)
     t->symbols[s].utf8[0] = ch;
 }
 
+/* Sets *out to 1 when OCR read a capital on a character of field f
+ * (printed, a code) that the character network reads as a digit, surely
+ * (SHAPE_SURE_DIGIT) and unlike that capital: not its look-alike (O and
+ * 0, I and 1 ...), and the capital under SHAPE_UNLIKE; that digit then
+ * replaces the capital in t (the field stays flagged). Tesseract's line
+ * model reads a digit after a letter as a letter with confidence
+ * (MVL9HJ8XAJ5G read MVLOHJ8XAJ5G). */
+#define SHAPE_SURE_DIGIT 0.9
+#define SHAPE_UNLIKE 0.01
 static cs_status
 letter_on_digit(int *out, const reader *rd, int f, const placement *pl,
                 ocr_text *t, cs_error *err)
@@ -1387,9 +1387,10 @@ slot_weigh_shape(extract_slot *s, const reader *rd, int f, const comp *g,
  * its shape is right most of the time. Where OCR read no letter or
  * digit in the whole field (alone), the ink may be no writing (a piece of
  * a rule): the digit must then hold most of all the probability, a 1
- * LONE_ONE_MIN of it. Tesseract
- * drops hand-printed digits it cannot place (an open 0, a 2 like a Z), or reads
- * two of them as one symbol (10 as 0) that leaves the other bare. */
+ * LONE_ONE_MIN of it.
+ * Tesseract drops hand-printed digits it cannot place (an open 0, a 2
+ * like a Z), or reads two of them as one symbol (10 as 0) that leaves
+ * the other bare. */
 #define SHAPE_FILL_MIN 0.5
 /* A lone stroke: the short rule beside an empty line's rendering NPI,
  * left over from the form, read 1 at 0.42-0.56; a hand's lone 1 (units)
@@ -1597,9 +1598,8 @@ median(double *v, size_t n)
  * one, the scratch). Tesseract's line model, trained on print, often
  * drops a handwritten character altogether. The digits OCR read are
  * weighed with their shapes (slot_weigh_shape); on a hand-filled page, a
- * digit it read nowhere is
- * taken from its shape (slot_from_shape), and wide ink it read as one
- * symbol or none may be two digits (split_pair).
+ * digit it read nowhere is taken from its shape (slot_from_shape), and
+ * wide ink it read as one symbol or none may be two digits (split_pair).
  * Sets out to the rebuilt reading, each symbol with its choices; blanks
  * are kept where OCR began a word, except in digit fields and fields
  * whose charset has no blank, which are read without them, and in a
@@ -1739,12 +1739,6 @@ is_date(const extract_field_def *def)
     return def->kind == EXTRACT_KIND_DATE8 || def->kind == EXTRACT_KIND_DATE6;
 }
 
-/*
- * The reading to keep among n: one that passes the field's rules as read,
- * then one a repair made pass, then the one most readings agree on, then
- * one that accounts for all the ink, then the most confident. Repairs
- * are not taken when REPAIR_VETO readings agree on what was read.
- */
 /* How many readings that agree as read veto a repair of field def
  * (reading_choose); only_invalid: the page is read again only where its
  * first reading failed the rules. Never for the form's own wording
@@ -1758,6 +1752,13 @@ repair_veto(const extract_field_def *def, int only_invalid)
     return only_invalid && !is_date(def) ? INVALID_REPAIR_VETO : REPAIR_VETO;
 }
 
+/*
+ * The reading to keep among n: one that passes the field's rules as read,
+ * then one a repair made pass, then the one most readings agree on, then
+ * one that accounts for all the ink, then the most confident. Repairs
+ * are not taken when veto_at readings agree on what was read
+ * (repair_veto).
+ */
 static size_t
 reading_choose(const reading *rs, size_t n, int veto_at)
 {

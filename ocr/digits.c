@@ -256,7 +256,7 @@ ocr_digit_read(double out[OCR_DIGIT_CLASSES], const struct Pix *glyph,
     glyph_net(g, in);
     sum = 0.0;
     for (int c = 0; c < OCR_DIGIT_CLASSES; c++) {
-        double q = c < 10 ? g[c] : g[OCR_GLYPH_CLASSES - 1];
+        double q = c < 10 ? g[c] : g[OCR_GLYPH_OTHER];
         for (const char *l = c < 10 ? lookalikes[c] : ""; *l != '\0'; l++)
             q += g[10 + (*l - 'A')];
         out[c] = sqrt(out[c] * q);

@@ -5,11 +5,11 @@
  */
 #include "ocr/ocr_internal.h"
 
+/* clang-format off */
 #if OCR_GLYPH_C1 != 8 || OCR_GLYPH_C2 != 16 || OCR_GLYPH_HIDDEN != 96 || OCR_GLYPH_CLASSES != 37
 #error "glyphs_model.c does not match ocr_internal.h: regenerate it"
 #endif
 
-/* clang-format off */
 const float ocr__glyph_k1[72] = {
     -1.8599239e-01f, 1.3044235e-01f, 3.3150887e-01f, -4.8129314e-01f, 2.4471533e-01f, 8.3050531e-01f,
     1.1222833e-01f, 6.1155826e-01f, -2.4812119e-01f, 2.0701317e-01f, 6.4715129e-01f, 1.0515163e-01f,

@@ -217,11 +217,13 @@ def write_c(net, path, ntrain):
                 " * rendered glyphs of %d fonts; do not edit, regenerate.\n */\n"
                 % (ntrain, len(td.TRAIN_FONTS)))
         f.write('#include "ocr/ocr_internal.h"\n\n')
+        # generated data, laid out six numbers to a line, and a check
+        # longer than a line: not clang-format's
+        f.write("/* clang-format off */\n")
         f.write("#if OCR_GLYPH_C1 != %d || OCR_GLYPH_C2 != %d || OCR_GLYPH_HIDDEN != %d || "
                 "OCR_GLYPH_CLASSES != %d\n"
                 "#error \"glyphs_model.c does not match ocr_internal.h: regenerate it\"\n#endif\n\n"
                 % (C1, C2, HIDDEN, NCLASS))
-        f.write("/* clang-format off */\n")
         for k, name in [("k1", "ocr__glyph_k1"), ("b1", "ocr__glyph_b1"),
                         ("k2", "ocr__glyph_k2"), ("b2", "ocr__glyph_b2"),
                         ("w3", "ocr__glyph_w3"), ("b3", "ocr__glyph_b3"),
