@@ -44,7 +44,21 @@ typedef struct reader {
     PIXA *pixa; /* the components' own pixels */
     spot *spots;
     size_t nspots;
+    struct shape_memo *memo; /* the characters read by shape so far */
 } reader;
+
+/* What ocr_digit_read said of character (x, y, w, h) of field f: the
+ * same characters are weighed on each rendering a page is read again on,
+ * and their ink does not change. */
+typedef struct shape_seen {
+    int f, x, y, w, h;
+    double p[OCR_DIGIT_CLASSES];
+} shape_seen;
+
+typedef struct shape_memo {
+    shape_seen *seen;
+    size_t n, cap;
+} shape_memo;
 
 /* Erases the template's printed labels (registered onto the page) from the
  * data image; rules are removed already. */
@@ -1208,14 +1222,36 @@ static cs_status
 char_digit_read(double p[OCR_DIGIT_CLASSES], const reader *rd, int f,
                 const comp *g, cs_error *err)
 {
-    PIX *pix = char_glyph(rd, f, g);
+    shape_memo *m = rd->memo;
+    PIX *pix;
     cs_status rc;
 
+    for (size_t i = 0; m != NULL && i < m->n; i++) {
+        const shape_seen *e = &m->seen[i];
+        if (e->f == f && e->x == g->x && e->y == g->y && e->w == g->w &&
+            e->h == g->h) {
+            memcpy(p, e->p, sizeof(e->p));
+            return CS_OK;
+        }
+    }
+    pix = char_glyph(rd, f, g);
     if (pix == NULL)
         return cs_error_set(err, CS_ENOMEM, "out of memory");
     rc = ocr_digit_read(p, pix, err);
     pixDestroy(&pix);
-    return rc;
+    if (rc != CS_OK || m == NULL)
+        return rc;
+    if (m->n == m->cap) {
+        size_t cap = m->cap > 0 ? 2 * m->cap : 64;
+        shape_seen *grown = realloc(m->seen, cap * sizeof(*grown));
+        if (grown == NULL)
+            return CS_OK; /* read, not kept */
+        m->seen = grown;
+        m->cap = cap;
+    }
+    m->seen[m->n++] = (shape_seen){f, g->x, g->y, g->w, g->h, {0}};
+    memcpy(m->seen[m->n - 1].p, p, sizeof(m->seen[0].p));
+    return CS_OK;
 }
 
 /* Replaces in t's text the character of symbol s (its place among the
@@ -1479,12 +1515,13 @@ split_pair(extract_lattice *out, size_t before, const reader *rd, int f,
 
     if (g->w <= PAIR_ASPECT * g->h || before + 2 > EXTRACT_LATTICE_MAX)
         return CS_OK;
+    rc = char_digit_read(whole, rd, f, g, err);
+    if (rc != CS_OK || whole[OCR_DIGIT_OTHER] < 0.5)
+        return rc == CS_EINVAL ? CS_OK : rc; /* no ink, or one digit */
     pix = char_glyph(rd, f, g);
     if (pix == NULL)
         return cs_error_set(err, CS_ENOMEM, "out of memory");
-    rc = ocr_digit_read(whole, pix, err);
-    if (rc == CS_OK && whole[OCR_DIGIT_OTHER] >= 0.5)
-        cols = pixCountPixelsByColumn(pix);
+    cols = pixCountPixelsByColumn(pix);
     for (int x = (int)(PAIR_CUT_LO * g->w);
          cols != NULL && x <= (int)(PAIR_CUT_HI * g->w); x++) {
         l_float32 v = 0.0f;
@@ -2168,11 +2205,13 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
                      cs_error *err)
 {
     reader rd;
+    shape_memo memo = {NULL, 0, 0};
     PIX *montage = NULL;
     placement *pl = NULL;
     cs_status rc;
 
     memset(&rd, 0, sizeof(rd));
+    rd.memo = &memo;
     rd.tpl = res->form;
     rd.xf = res->reg.xf;
     rc = find_ink(&rd, page, res, err);
@@ -2254,5 +2293,6 @@ cleanup:
     free(pl);
     free(rd.comps);
     free(rd.spots);
+    free(memo.seen);
     return rc;
 }
