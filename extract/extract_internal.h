@@ -134,6 +134,22 @@ void extract__lattice_add_char(extract_lattice *l, char ch);
  * was read. */
 void extract__lattice_add_lookalikes(extract_lattice *l, const char *charset);
 
+/* What a printed character looks like (look.c): the share of ink in each
+ * cell of a grid over its ink's box, and the box's shape. */
+#define EXTRACT_LOOK_GRID 12
+typedef struct extract_look {
+    float cell[EXTRACT_LOOK_GRID * EXTRACT_LOOK_GRID];
+    float aspect; /* log(width / height) */
+} extract_look;
+
+/* Fills *out with the look of glyph (1 bpp, ink 1). Returns 0, or -1
+ * when glyph is not 1 bpp or holds too little ink. */
+int extract__look_of(extract_look *out, const struct Pix *glyph);
+
+/* How unlike a and b look: the mean squared difference of their cells
+ * plus the squared difference of their aspects; 0 for the same look. */
+double extract__look_distance(const extract_look *a, const extract_look *b);
+
 /* Writes what l read (the first choice of every position) to out. */
 void extract__lattice_text(char *out, size_t size, const extract_lattice *l);
 

@@ -45,6 +45,7 @@ typedef struct reader {
     spot *spots;
     size_t nspots;
     struct shape_memo *memo; /* the characters read by shape so far */
+    struct seen_chars *seen; /* characters read so far (note_chars) */
 } reader;
 
 /* What ocr_digit_read said of character (x, y, w, h) of field f: the
@@ -59,6 +60,25 @@ typedef struct shape_memo {
     shape_seen *seen;
     size_t n, cap;
 } shape_memo;
+
+/* A character OCR read (note_chars): one to settle (settle_lookalikes),
+ * an example of how the page's print writes it, or both. */
+typedef struct seen_char {
+    int f;
+    comp g;
+    char ch;
+    int settle;  /* in a code or digits-only field: to be settled */
+    int example; /* read surely where its kind is known */
+    int letters; /* settled among letters too (a code), not digits only */
+    size_t nth;  /* its place among its field's characters (blanks aside) */
+    char to;     /* settled as this look-alike ('\0': as read) */
+    size_t len;  /* its field's characters (blanks aside) when settled */
+} seen_char;
+
+typedef struct seen_chars {
+    seen_char *v;
+    size_t n, cap;
+} seen_chars;
 
 /* Erases the template's printed labels (registered onto the page) from the
  * data image; rules are removed already. */
@@ -918,6 +938,10 @@ read_field(ocr_text *t, const reader *rd, int f, const placement *pl,
 static cs_status letter_on_digit(int *out, const reader *rd, int f,
                                  const placement *pl, ocr_text *t,
                                  cs_error *err);
+static void note_chars(reader *rd, int f, const placement *pl,
+                       const ocr_text *t, int code);
+static cs_status settle_lookalikes(reader *rd, extract_result *res,
+                                   cs_error *err);
 
 static cs_status
 read_text(reader *rd, extract_field *out, int f, const placement *pl,
@@ -927,7 +951,7 @@ read_text(reader *rd, extract_field *out, int f, const placement *pl,
     ocr_text *t = NULL, *t2 = NULL;
     cs_status rc;
     size_t len;
-    int blanks;
+    int blanks, code;
 
     out->box = extract__zone_to_page(&rd->xf, def->zone);
     out->box.x += (int)lround(rd->dx * rd->xf.ax);
@@ -961,11 +985,15 @@ read_text(reader *rd, extract_field *out, int f, const placement *pl,
             out->ink_mismatch = m2;
         }
     }
-    if (!rd->hand && pl->copies == 1 && strchr(def->charset, 'Z') != NULL &&
-        strchr(def->charset, '9') != NULL && strchr(def->charset, 'a') == NULL)
+    code = strchr(def->charset, 'Z') != NULL &&
+           strchr(def->charset, '9') != NULL &&
+           strchr(def->charset, 'a') == NULL;
+    if (!rd->hand && pl->copies == 1 && code)
         rc = letter_on_digit(&out->shape_doubt, rd, f, pl, t, err);
     if (rc != CS_OK)
         goto cleanup;
+    if (!rd->hand && pl->copies == 1)
+        note_chars(rd, f, pl, t, code);
     /* a charset without blanks: none kept */
     blanks = strchr(def->charset, ' ') != NULL;
     len = 0;
@@ -1333,6 +1361,216 @@ letter_on_digit(int *out, const reader *rd, int f, const placement *pl,
         }
     }
     return rc == CS_EINVAL ? CS_OK : rc;
+}
+
+/* 1 when a and b are look-alikes in print: 0 and O, 5 and S, 1 and I, 8
+ * and B, 2 and Z, 6 and G. */
+static int
+look_alike(char a, char b)
+{
+    static const char pairs[][3] = {"0O", "5S", "1I", "8B", "2Z", "6G"};
+
+    for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+        if ((a == pairs[i][0] && b == pairs[i][1]) ||
+            (a == pairs[i][1] && b == pairs[i][0]))
+            return 1;
+    return 0;
+}
+
+static int
+is_letter(const ocr_symbol *s)
+{
+    return s->utf8[0] >= 'A' && s->utf8[0] <= 'Z' && s->utf8[1] == '\0';
+}
+
+static int
+is_digit(const ocr_symbol *s)
+{
+    return s->utf8[0] >= '0' && s->utf8[0] <= '9' && s->utf8[1] == '\0';
+}
+
+/* 1 when symbol s of t sits between symbols of its own kind (letters, or
+ * digits) in its word, with at least one such neighbor. */
+static int
+among_own_kind(const ocr_text *t, size_t s)
+{
+    int (*kind)(const ocr_symbol *) =
+        is_letter(&t->symbols[s]) ? is_letter : is_digit;
+    int before = s > 0 && !t->symbols[s].word_start,
+        after = s + 1 < t->nsymbols && !t->symbols[s + 1].word_start;
+
+    if (!before && !after)
+        return 0;
+    return (!before || kind(&t->symbols[s - 1])) &&
+           (!after || kind(&t->symbols[s + 1]));
+}
+
+/* Keeps the characters (digits and capitals) OCR read in field f (t):
+ * those of a code field (code) or a digits-only field, to be settled
+ * (settle_lookalikes); and, as examples of how the page's print writes
+ * them, those read surely where their kind is known: a digits-only
+ * field's digits, a text field's letters among letters and digits among
+ * digits. */
+#define LOOK_EXAMPLE_CONFIDENCE 90.0f
+static void
+note_chars(reader *rd, int f, const placement *pl, const ocr_text *t, int code)
+{
+    const char *charset = rd->tpl->fields[f].charset;
+    int digits = digits_only(charset), words = strchr(charset, 'a') != NULL;
+    seen_chars *seen = rd->seen;
+    comp g[OCR_MAX_SYMBOLS];
+    size_t ng;
+
+    if (seen == NULL || !(code || digits || words))
+        return;
+    ng = cut_chars(g, OCR_MAX_SYMBOLS, rd, f);
+    for (size_t k = 0; k < ng; k++) {
+        int x0 = g[k].x + pl->ox, x1 = x0 + g[k].w, n = 0, example;
+        size_t at = 0, nth = 0;
+        const ocr_symbol *sym;
+        if (!g[k].big)
+            continue;
+        for (size_t s = 0; s < t->nsymbols; s++) {
+            int cx = t->symbols[s].box.x + t->symbols[s].box.w / 2;
+            if (cx >= x0 && cx < x1 && t->symbols[s].utf8[0] != ' ') {
+                n++;
+                at = s;
+            }
+        }
+        sym = &t->symbols[at];
+        if (n != 1 || !(is_digit(sym) || is_letter(sym)))
+            continue;
+        example = !code && sym->confidence >= LOOK_EXAMPLE_CONFIDENCE &&
+                  (digits ? is_digit(sym) : among_own_kind(t, at));
+        if (!example && !code && !digits)
+            continue;
+        for (size_t s = 0; s < at; s++)
+            nth += t->symbols[s].utf8[0] != ' ';
+        if (seen->n == seen->cap) {
+            size_t cap = seen->cap > 0 ? 2 * seen->cap : 256;
+            seen_char *grown = realloc(seen->v, cap * sizeof(*grown));
+            if (grown == NULL)
+                return; /* fewer examples */
+            seen->v = grown;
+            seen->cap = cap;
+        }
+        seen->v[seen->n++] = (seen_char){
+            f, g[k], sym->utf8[0], code || digits, example, code, nth, '\0', 0};
+    }
+}
+
+/* Puts the characters settle_lookalikes() chose into their fields' raw
+ * text (the fields are flagged): all of them (reread 0, which notes how
+ * many characters each field has), or, once the page was read again
+ * (reread 1), those of the fields read anew whose new reading has as many
+ * characters and still the character replaced. */
+static void
+lookalikes_apply(const reader *rd, extract_result *res, int reread)
+{
+    for (size_t i = 0; i < rd->seen->n; i++) {
+        seen_char *c = &rd->seen->v[i];
+        extract_field *fl = &res->fields[c->f];
+        size_t n = 0;
+        char *at = NULL;
+        if (c->to == '\0' || (reread && !fl->reread))
+            continue;
+        for (char *raw = fl->raw; *raw != '\0'; raw++) {
+            if (*raw == ' ')
+                continue;
+            if (n == c->nth)
+                at = raw;
+            n++;
+        }
+        if (!reread)
+            c->len = n;
+        else if (n != c->len)
+            continue;
+        if (at != NULL && *at == c->ch) {
+            *at = c->to;
+            fl->shape_doubt = 1;
+        }
+    }
+}
+
+/* Settles each character of a code or digits-only field by the page's
+ * examples (note_chars), which show how its print writes each character:
+ * when the nearest example of another character (a digit, or in a code a
+ * digit or capital) looks like it within LOOK_NEAR_MAX, and nearer than
+ * LOOK_RATIO of the distance to the nearest example of what OCR read, it
+ * is that character (the field is flagged); for characters that are no
+ * print look-alikes (look_alike), both bounds are halved. Tesseract's
+ * line model reads by context (O after letters, 0 after digits) and
+ * sometimes misreads a field's first digit with confidence (5 as 9);
+ * the page's own print tells them apart in any font: the examples of
+ * the dev sets' settled characters lie 10 to 50 times nearer the right
+ * one. */
+#define LOOK_RATIO 0.4
+#define LOOK_NEAR_MAX 0.04
+#define LOOK_CHARS "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#define LOOK_CLASSES 36
+
+/* The class of a digit or capital: its place in LOOK_CHARS. */
+static int
+look_class(char ch)
+{
+    return ch <= '9' ? ch - '0' : 10 + (ch - 'A');
+}
+
+static cs_status
+settle_lookalikes(reader *rd, extract_result *res, cs_error *err)
+{
+    seen_chars *seen = rd->seen;
+    extract_look *look = NULL;
+    int *has = NULL, any = 0;
+
+    for (size_t i = 0; i < seen->n; i++)
+        any |= seen->v[i].settle;
+    if (!any)
+        return CS_OK;
+    look = malloc(seen->n * sizeof(*look));
+    has = calloc(seen->n, sizeof(*has));
+    if (look == NULL || has == NULL) {
+        free(look);
+        free(has);
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < seen->n; i++) {
+        PIX *pix = char_glyph(rd, seen->v[i].f, &seen->v[i].g);
+        has[i] = pix != NULL && extract__look_of(&look[i], pix) == 0;
+        pixDestroy(&pix);
+    }
+    for (size_t i = 0; i < seen->n; i++) {
+        seen_char *c = &seen->v[i];
+        double near[LOOK_CLASSES], same;
+        int best = -1, alike;
+        char to;
+        if (!c->settle || !has[i])
+            continue;
+        for (int k = 0; k < LOOK_CLASSES; k++)
+            near[k] = HUGE_VAL;
+        for (size_t j = 0; j < seen->n; j++) {
+            const seen_char *e = &seen->v[j];
+            int k = look_class(e->ch);
+            double d;
+            if (j == i || !e->example || !has[j] || (!c->letters && k >= 10))
+                continue;
+            d = extract__look_distance(&look[i], &look[j]);
+            near[k] = d < near[k] ? d : near[k];
+        }
+        same = near[look_class(c->ch)];
+        for (int k = 0; k < LOOK_CLASSES; k++)
+            if (k != look_class(c->ch) && (best < 0 || near[k] < near[best]))
+                best = k;
+        to = LOOK_CHARS[best];
+        alike = look_alike(c->ch, to);
+        if (near[best] < (alike ? LOOK_NEAR_MAX : LOOK_NEAR_MAX / 2) &&
+            near[best] < (alike ? LOOK_RATIO : LOOK_RATIO / 2) * same)
+            c->to = to;
+    }
+    free(look);
+    free(has);
+    lookalikes_apply(rd, res, 0);
+    return CS_OK;
 }
 
 /* Sets the choices of slot s to the digits by score[0..9] (destroyed),
@@ -2206,12 +2444,14 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
 {
     reader rd;
     shape_memo memo = {NULL, 0, 0};
+    seen_chars seen = {NULL, 0, 0};
     PIX *montage = NULL;
     placement *pl = NULL;
     cs_status rc;
 
     memset(&rd, 0, sizeof(rd));
     rd.memo = &memo;
+    rd.seen = &seen;
     rd.tpl = res->form;
     rd.xf = res->reg.xf;
     rc = find_ink(&rd, page, res, err);
@@ -2266,6 +2506,8 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
             rc =
                 read_text(&rd, &res->fields[i], (int)i, &pl[i], page, eng, err);
     }
+    if (rc == CS_OK && !rd.hand)
+        rc = settle_lookalikes(&rd, res, err);
     res->offset_x = rd.dx;
     res->offset_y = rd.dy;
     res->ink_unplaced = unplaced_share(&rd);
@@ -2283,6 +2525,8 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
          * are read once more, blurred. */
         rc = reread(&rd, res, pl, montage, eng, 1u << INVALID_REREAD, 1, err);
     }
+    if (rc == CS_OK && !rd.hand)
+        lookalikes_apply(&rd, res, 1);
     if (rc == CS_OK)
         mark_ink_beside(&rd, res);
 cleanup:
@@ -2294,5 +2538,6 @@ cleanup:
     free(rd.comps);
     free(rd.spots);
     free(memo.seen);
+    free(seen.v);
     return rc;
 }

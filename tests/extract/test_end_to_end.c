@@ -736,6 +736,33 @@ test_letter_on_digit_flagged(void **state)
     assert_int_equal(f->value[strlen(f->value) - 1], '9');
 }
 
+/* A black-and-white page printed in Liberation Mono: Tesseract read the
+ * member id 6E05UC3XT92 as 6EOSUC3XT92, the 0 and the 5 as letters among
+ * letters, confidently (98), and no rule checks such a code. The page's
+ * dates and amounts show what its 0 and 5 look like, its names what its
+ * O and S look like: each is nearer its digit by far. The digits are
+ * taken and the field flagged shape_mismatch, where it went out
+ * unflagged. */
+static void
+test_lookalikes_settled_by_page(void **state)
+{
+    const extract_field *f;
+    int flagged = 0;
+
+    (void)state;
+    f = read_fixture_field(FIXTURES "lookalike0001_bw300.tif", "insured_id",
+                           "6E05UC3XT92");
+    assert_false(s.res->handwritten);
+    assert_string_equal(f->value, "6E05UC3XT92");
+    for (size_t i = 0; i < f->nreasons; i++)
+        flagged |= strcmp(f->reasons[i], "shape_mismatch") == 0;
+    assert_true(f->review && flagged);
+    /* its ICD Z00.00 keeps its letter and its zeros */
+    f = extract_result_field(s.res, "diagnosis_a");
+    assert_non_null(f);
+    assert_string_equal(f->value, "Z00.00");
+}
+
 /* A hand (Breip) whose 2 is drawn like a Z and whose 0 is open at the
  * top, like a U: OCR drops such digits, and the shape networks take
  * them for no digit at all ('other') more often than not. A digit read
@@ -907,7 +934,7 @@ test_unknown_form_name(void **state)
     extract_result_free(NULL);
 }
 
-#define N_TESTS (TS_COUNT(page_cases) + 11)
+#define N_TESTS (TS_COUNT(page_cases) + 12)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -931,6 +958,7 @@ main(void)
              test_hand_small_zero_code_and_street);
     ADD_TEST("hand_dropped_digits", test_hand_dropped_digits);
     ADD_TEST("letter_on_digit_flagged", test_letter_on_digit_flagged);
+    ADD_TEST("lookalikes_settled_by_page", test_lookalikes_settled_by_page);
     ADD_TEST("short_field_copies", test_short_field_copies);
     ADD_TEST("unknown_form_name", test_unknown_form_name);
     if (n != N_TESTS)
