@@ -935,6 +935,8 @@ read_field(ocr_text *t, const reader *rd, int f, const placement *pl,
     return CS_OK;
 }
 
+static void mono_one_per_cell(const reader *rd, int f, const placement *pl,
+                              ocr_text *t);
 static cs_status letter_on_digit(int *out, const reader *rd, int f,
                                  const placement *pl, ocr_text *t,
                                  cs_error *err);
@@ -972,6 +974,7 @@ read_text(reader *rd, extract_field *out, int f, const placement *pl,
     rc = read_field(t, rd, f, pl, eng, 1.0, err);
     if (rc != CS_OK)
         goto cleanup;
+    mono_one_per_cell(rd, f, pl, t);
     out->ink_mismatch = ink_mismatch(rd, f, pl, t) + t->disagree;
     if (out->ink_mismatch > 0 && pl->copies == 1) {
         rc = read_words(t2, rd, f, pl, eng, def->charset, err);
@@ -1834,6 +1837,76 @@ symbol_within(const ocr_symbol *sym, int lo, int hi)
  * (slot_weigh_shape). */
 #define HAND_SMALL_CHAR 0.2
 
+/* The stretch of the reading (montage x) whose symbols belong to
+ * character k of g (ng of them, placed by pl): the character's ink and
+ * the gaps halfway to its neighbors. */
+static void
+char_window(int *lo, int *hi, const comp *g, size_t ng, size_t k,
+            const placement *pl)
+{
+    int x0 = g[k].x + pl->ox, x1 = x0 + g[k].w;
+
+    *lo = k > 0 ? (g[k - 1].x + g[k - 1].w + pl->ox + x0) / 2 : -(1 << 30);
+    *hi = k + 1 < ng ? (x1 + g[k + 1].x + pl->ox) / 2 : 1 << 30;
+}
+
+/* In fixed-pitch print (rd->mono), ink no wider than MONO_ONE_CELL cells
+ * is one character: of several symbols OCR placed on one such character
+ * of field f, only the most confident is kept in t (1X read 1IX, a
+ * dotted zero read as two O's). */
+static void
+mono_one_per_cell(const reader *rd, int f, const placement *pl, ocr_text *t)
+{
+    comp g[OCR_MAX_SYMBOLS];
+    size_t ng, n = 0, dropped = 0;
+    double pitch = rd->tpl->pitch_x * rd->xf.ax;
+    char keep[OCR_MAX_SYMBOLS];
+
+    if (!rd->mono || rd->hand || pl->copies != 1 || t->nsymbols < 2)
+        return;
+    memset(keep, 1, sizeof(keep));
+    ng = cut_chars(g, OCR_MAX_SYMBOLS, rd, f);
+    for (size_t k = 0; k < ng; k++) {
+        int lo, hi;
+        size_t best = t->nsymbols, on = 0;
+        if (!g[k].big || g[k].w > MONO_ONE_CELL * pitch)
+            continue;
+        char_window(&lo, &hi, g, ng, k, pl);
+        for (size_t s = 0; s < t->nsymbols; s++)
+            if (symbol_within(&t->symbols[s], lo, hi)) {
+                on++;
+                if (best == t->nsymbols ||
+                    t->symbols[s].confidence > t->symbols[best].confidence)
+                    best = s;
+            }
+        if (on < 2)
+            continue;
+        for (size_t s = 0; s < t->nsymbols; s++)
+            if (s != best && symbol_within(&t->symbols[s], lo, hi)) {
+                keep[s] = 0;
+                dropped++;
+            }
+    }
+    if (dropped == 0)
+        return;
+    t->text[0] = '\0';
+    for (size_t s = 0; s < t->nsymbols; s++) {
+        ocr_symbol sym = t->symbols[s];
+        size_t len = strlen(t->text);
+        if (!keep[s]) {
+            /* a word begins at the next symbol kept */
+            if (sym.word_start && s + 1 < t->nsymbols)
+                t->symbols[s + 1].word_start = 1;
+            continue;
+        }
+        if (sym.word_start && n > 0 && len + 1 < sizeof(t->text))
+            t->text[len++] = ' ';
+        (void)snprintf(t->text + len, sizeof(t->text) - len, "%s", sym.utf8);
+        t->symbols[n++] = sym;
+    }
+    t->nsymbols = n;
+}
+
 /* On a hand-filled page, a blank in a code (an ID, modifiers) stands
  * out from the gaps between the code's characters: where OCR began a
  * word across a gap under this many times the field's median gap, the
@@ -1921,14 +1994,12 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
     }
     out->n = 0;
     for (size_t k = 0; k < ng; k++) {
-        int x0 = g[k].x + pl->ox, x1 = x0 + g[k].w;
-        /* A symbol is this character's when its middle falls on it, or
-         * in the gaps halfway to its neighbors. */
-        int lo =
-            k > 0 ? (g[k - 1].x + g[k - 1].w + pl->ox + x0) / 2 : -(1 << 30);
-        int hi = k + 1 < ng ? (x1 + g[k + 1].x + pl->ox) / 2 : 1 << 30;
+        int lo, hi;
         size_t before = out->n, added = 0, only = t->nsymbols;
         char ch = 0;
+        /* A symbol is this character's when its middle falls on it, or
+         * in the gaps halfway to its neighbors. */
+        char_window(&lo, &hi, g, ng, k, pl);
         /* In fixed-pitch print, ink no wider than a cell is one character:
          * of several symbols OCR placed on it (a dotted zero read as two
          * O's), the most confident. */

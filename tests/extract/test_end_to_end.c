@@ -758,6 +758,25 @@ test_lookalikes_settled_by_page(void **state)
     assert_string_equal(f->value, "Z00.00");
 }
 
+/* Fixed-pitch print has one character a cell: Tesseract read a B as 8B
+ * (MEDICARE PART 8B, unflagged) and a 6 as 06 (J06.9 read J00.69). Of
+ * the symbols OCR puts on ink no wider than a cell, the most confident
+ * is kept. A black-and-white page in Liberation Mono. */
+static void
+test_mono_one_character_a_cell(void **state)
+{
+    const extract_field *f;
+
+    (void)state;
+    f = read_fixture_field(FIXTURES "onecell0023_bw300.tif",
+                           "insurance_plan_name", "MEDICARE PART B");
+    assert_false(s.res->handwritten);
+    assert_string_equal(f->value, "MEDICARE PART B");
+    f = extract_result_field(s.res, "diagnosis_a");
+    assert_non_null(f);
+    assert_string_equal(f->value, "J06.9");
+}
+
 /* A hand (Breip) whose 2 is drawn like a Z and whose 0 is open at the
  * top, like a U: OCR drops such digits, and the shape networks take
  * them for no digit at all ('other') more often than not. A digit read
@@ -929,7 +948,7 @@ test_unknown_form_name(void **state)
     extract_result_free(NULL);
 }
 
-#define N_TESTS (TS_COUNT(page_cases) + 12)
+#define N_TESTS (TS_COUNT(page_cases) + 13)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -954,6 +973,7 @@ main(void)
     ADD_TEST("hand_dropped_digits", test_hand_dropped_digits);
     ADD_TEST("letter_on_digit_flagged", test_letter_on_digit_flagged);
     ADD_TEST("lookalikes_settled_by_page", test_lookalikes_settled_by_page);
+    ADD_TEST("mono_one_character_a_cell", test_mono_one_character_a_cell);
     ADD_TEST("short_field_copies", test_short_field_copies);
     ADD_TEST("unknown_form_name", test_unknown_form_name);
     if (n != N_TESTS)
