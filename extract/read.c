@@ -1829,6 +1829,9 @@ symbol_within(const ocr_symbol *sym, int lo, int hi)
 
 /* Fixed-pitch ink at most this many cells wide is one character. */
 #define MONO_ONE_CELL 1.3
+/* In fixed-pitch print, a blank puts two cells between the middles of the
+ * characters around it, none one. */
+#define MONO_BLANK_PITCHES 1.5
 /* On a hand-filled page, ink at least this share of a print line tall and
  * wide is a character in a digit field or a code, though smaller than a
  * capital: a 0 written at letter height (14 pixels, where the other
@@ -1850,10 +1853,10 @@ char_window(int *lo, int *hi, const comp *g, size_t ng, size_t k,
     *hi = k + 1 < ng ? (x1 + g[k + 1].x + pl->ox) / 2 : 1 << 30;
 }
 
-/* In fixed-pitch print (rd->mono), ink no wider than MONO_ONE_CELL cells
- * is one character: of several symbols OCR placed on one such character
- * of field f, only the most confident is kept in t (1X read 1IX, a
- * dotted zero read as two O's). */
+/* In fixed-pitch print (rd->mono), one character a cell: of several
+ * symbols OCR placed on ink no wider than MONO_ONE_CELL cells of field f,
+ * only the most confident is kept in t (1X read 1IX, a dotted zero read
+ * as two O's); and a blank needs an empty cell (MONO_BLANK_PITCHES). */
 static void
 mono_one_per_cell(const reader *rd, int f, const placement *pl, ocr_text *t)
 {
@@ -1886,6 +1889,23 @@ mono_one_per_cell(const reader *rd, int f, const placement *pl, ocr_text *t)
                 keep[s] = 0;
                 dropped++;
             }
+    }
+    /* A blank is an empty cell: between letters or digits, a word that
+     * begins less than MONO_BLANK_PITCHES after the symbol before it is
+     * no word (UNI TEDHEALTHCARE, ABC 7848122911). */
+    for (size_t s = 1, prev = 0; s < t->nsymbols; s++) {
+        const ocr_rect *a = &t->symbols[prev].box, *b = &t->symbols[s].box;
+        if (!keep[s])
+            continue;
+        if (t->symbols[s].word_start && keep[prev] &&
+            isalnum((unsigned char)t->symbols[prev].utf8[0]) &&
+            isalnum((unsigned char)t->symbols[s].utf8[0]) &&
+            (b->x + b->w / 2.0) - (a->x + a->w / 2.0) <
+                MONO_BLANK_PITCHES * pitch) {
+            t->symbols[s].word_start = 0;
+            dropped++;
+        }
+        prev = s;
     }
     if (dropped == 0)
         return;

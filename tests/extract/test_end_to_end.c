@@ -761,7 +761,8 @@ test_lookalikes_settled_by_page(void **state)
 /* Fixed-pitch print has one character a cell: Tesseract read a B as 8B
  * (MEDICARE PART 8B, unflagged) and a 6 as 06 (J06.9 read J00.69). Of
  * the symbols OCR puts on ink no wider than a cell, the most confident
- * is kept. A black-and-white page in Liberation Mono. */
+ * is kept. A blank is an empty cell: the member id 3JR0UF5HW45, read
+ * 3 JR0UF5HW45, has none. A black-and-white page in Liberation Mono. */
 static void
 test_mono_one_character_a_cell(void **state)
 {
@@ -775,6 +776,9 @@ test_mono_one_character_a_cell(void **state)
     f = extract_result_field(s.res, "diagnosis_a");
     assert_non_null(f);
     assert_string_equal(f->value, "J06.9");
+    f = extract_result_field(s.res, "insured_id");
+    assert_non_null(f);
+    assert_string_equal(f->value, "3JR0UF5HW45");
 }
 
 /* A hand (Breip) whose 2 is drawn like a Z and whose 0 is open at the
