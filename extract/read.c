@@ -943,7 +943,7 @@ static cs_status letter_on_digit(int *out, const reader *rd, int f,
 static void note_chars(reader *rd, int f, const placement *pl,
                        const ocr_text *t, int code);
 static cs_status settle_lookalikes(reader *rd, extract_result *res,
-                                   cs_error *err);
+                                   const ocr_page *page, cs_error *err);
 
 static cs_status
 read_text(reader *rd, extract_field *out, int f, const placement *pl,
@@ -1509,6 +1509,10 @@ lookalikes_apply(const reader *rd, extract_result *res, int reread)
  * one. */
 #define LOOK_RATIO 0.4
 #define LOOK_NEAR_MAX 0.04
+/* A character mended (look_mended) is read so when it lies this share of
+ * its unmended distance from the page's nearest example, or nearer. */
+#define LOOK_MENDED 0.5
+#define LOOK_MEND_CELL 0.3
 #define LOOK_CHARS "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #define LOOK_CLASSES 36
 
@@ -1519,8 +1523,76 @@ look_class(char ch)
     return ch <= '9' ? ch - '0' : 10 + (ch - 'A');
 }
 
+/* Fills near[k] with the distance from lk to the nearest example of
+ * class k (HUGE_VAL when none) among seen's others than seen->v[self],
+ * classes settled as seen->v[self] is (digits only, letters only or
+ * both); returns the nearest class. */
+static int
+look_nearest(double near[LOOK_CLASSES], const extract_look *lk,
+             const seen_chars *seen, const extract_look *look, const int *has,
+             size_t self)
+{
+    const seen_char *c = &seen->v[self];
+    int best = 0;
+
+    for (int k = 0; k < LOOK_CLASSES; k++)
+        near[k] = HUGE_VAL;
+    for (size_t j = 0; j < seen->n; j++) {
+        const seen_char *e = &seen->v[j];
+        int k = look_class(e->ch);
+        double d;
+        if (j == self || !e->example || !has[j] || (!c->letters && k >= 10))
+            continue;
+        d = extract__look_distance(lk, &look[j]);
+        near[k] = d < near[k] ? d : near[k];
+    }
+    for (int k = 1; k < LOOK_CLASSES; k++)
+        best = near[k] < near[best] ? k : best;
+    return best;
+}
+
+/* Fills *out with the look of character c with the form's pixels the
+ * page's cleaning took out beside and inside it (its rules, its labels
+ * and dividers: within LOOK_MEND_CELL of a cell on either side, on its
+ * rows) put back; 0 when no such pixel lies there (or out of memory). */
+static int
+look_mended(extract_look *out, const reader *rd, const ocr_page *page,
+            const seen_char *c)
+{
+    int m = (int)lround(LOOK_MEND_CELL * rd->tpl->pitch_x * rd->xf.ax),
+        w = c->g.w + 2 * m, ok;
+    PIX *forms[2] = {page != NULL ? page->rules : NULL,
+                     page != NULL ? page->erased : NULL};
+    PIX *glyph, *canvas;
+    BOX *box = boxCreate(c->g.x - m, c->g.y, w, c->g.h);
+    l_int32 on = 0, any = 0;
+
+    for (int i = 0; i < 2 && box != NULL; i++)
+        if (forms[i] != NULL &&
+            pixCountPixelsInRect(forms[i], box, &on, NULL) == 0)
+            any += on;
+    boxDestroy(&box);
+    if (any == 0)
+        return 0;
+    glyph = char_glyph(rd, c->f, &c->g);
+    canvas = pixCreate(w, c->g.h, 1);
+    ok = glyph != NULL && canvas != NULL;
+    for (int i = 0; ok && i < 2; i++)
+        if (forms[i] != NULL)
+            ok = pixRasterop(canvas, 0, 0, w, c->g.h, PIX_SRC | PIX_DST,
+                             forms[i], c->g.x - m, c->g.y) == 0;
+    ok = ok &&
+         pixRasterop(canvas, m, 0, c->g.w, c->g.h, PIX_SRC | PIX_DST, glyph, 0,
+                     0) == 0 &&
+         extract__look_of(out, canvas) == 0;
+    pixDestroy(&glyph);
+    pixDestroy(&canvas);
+    return ok;
+}
+
 static cs_status
-settle_lookalikes(reader *rd, extract_result *res, cs_error *err)
+settle_lookalikes(reader *rd, extract_result *res, const ocr_page *page,
+                  cs_error *err)
 {
     seen_chars *seen = rd->seen;
     extract_look *look = NULL;
@@ -1545,27 +1617,31 @@ settle_lookalikes(reader *rd, extract_result *res, cs_error *err)
     for (size_t i = 0; i < seen->n; i++) {
         seen_char *c = &seen->v[i];
         double near[LOOK_CLASSES], same;
-        int best = -1, alike;
+        int best, alike;
         char to;
+        extract_look mended;
+        int cut = 0;
         if (!c->settle || !has[i])
             continue;
-        for (int k = 0; k < LOOK_CLASSES; k++)
-            near[k] = HUGE_VAL;
-        for (size_t j = 0; j < seen->n; j++) {
-            const seen_char *e = &seen->v[j];
-            int k = look_class(e->ch);
-            double d;
-            if (j == i || !e->example || !has[j] || (!c->letters && k >= 10))
-                continue;
-            d = extract__look_distance(&look[i], &look[j]);
-            near[k] = d < near[k] ? d : near[k];
+        best = look_nearest(near, &look[i], seen, look, has, i);
+        /* A character cut by a rule's removal (a 0 whose left stroke lay
+         * on a divider, read 3): read with the rule's pixels put back
+         * when that makes it look like one of the page's characters. */
+        if (look_mended(&mended, rd, page, c)) {
+            double near2[LOOK_CLASSES];
+            int best2 = look_nearest(near2, &mended, seen, look, has, i);
+            if (near2[best2] < LOOK_MENDED * near[best]) {
+                memcpy(near, near2, sizeof(near));
+                cut = 1;
+            }
         }
         same = near[look_class(c->ch)];
+        best = -1;
         for (int k = 0; k < LOOK_CLASSES; k++)
             if (k != look_class(c->ch) && (best < 0 || near[k] < near[best]))
                 best = k;
         to = LOOK_CHARS[best];
-        alike = look_alike(c->ch, to);
+        alike = cut || look_alike(c->ch, to);
         if (near[best] < (alike ? LOOK_NEAR_MAX : LOOK_NEAR_MAX / 2) &&
             near[best] < (alike ? LOOK_RATIO : LOOK_RATIO / 2) * same)
             c->to = to;
@@ -2598,7 +2674,7 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
                 read_text(&rd, &res->fields[i], (int)i, &pl[i], page, eng, err);
     }
     if (rc == CS_OK && !rd.hand)
-        rc = settle_lookalikes(&rd, res, err);
+        rc = settle_lookalikes(&rd, res, page, err);
     res->offset_x = rd.dx;
     res->offset_y = rd.dy;
     res->ink_unplaced = unplaced_share(&rd);

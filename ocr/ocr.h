@@ -33,6 +33,8 @@ typedef struct ocr_page {
                             allows it (color, gray); long rules removed */
     struct Pix *rules;   /* 1 bpp: the rule pixels taken out of data (data
                             crossing them was cut there) */
+    struct Pix *erased;  /* 1 bpp: the form's pixels ocr_page_erase() took
+                            out of data (NULL before any) */
     struct Pix *datag;   /* 8 bpp, deskewed: on a color page, the channel
                             data was thresholded from (red: the form is
                             nearly white in it); NULL on other pages */

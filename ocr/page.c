@@ -102,6 +102,7 @@ ocr_page_free(ocr_page *page)
     pixDestroy(&page->ink);
     pixDestroy(&page->data);
     pixDestroy(&page->rules);
+    pixDestroy(&page->erased);
     pixDestroy(&page->datag);
     free(page);
 }
@@ -938,6 +939,14 @@ ocr_page_erase(ocr_page *page, struct Pix *mask, cs_error *err)
     if (keep == NULL && page->kind != OCR_SCAN_COLOR)
         return cs_error_set(err, CS_ENOMEM, "out of memory erasing mask");
     erase = keep != NULL ? pixSubtract(NULL, mask, keep) : pixClone(mask);
+    if (erase != NULL) { /* what is taken out, kept */
+        PIX *taken = pixAnd(NULL, page->data, erase);
+        if (taken != NULL && page->erased != NULL)
+            (void)pixOr(page->erased, page->erased, taken);
+        else if (taken != NULL)
+            page->erased = pixClone(taken);
+        pixDestroy(&taken);
+    }
     before = erase != NULL && page->kind != OCR_SCAN_GRAY
                  ? pixCopy(NULL, page->data)
                  : NULL;

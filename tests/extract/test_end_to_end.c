@@ -756,6 +756,13 @@ test_lookalikes_settled_by_page(void **state)
     f = extract_result_field(s.res, "diagnosis_a");
     assert_non_null(f);
     assert_string_equal(f->value, "Z00.00");
+    /* The total's first cent, a 0 whose left stroke lay on the form's
+     * dollars-cents divider, lost that stroke with the divider and was
+     * read 9 (7984.90): with the divider's pixels put back it looks like
+     * the page's zeros. */
+    f = extract_result_field(s.res, "total_charge");
+    assert_non_null(f);
+    assert_string_equal(f->value, "7984.00");
 }
 
 /* Fixed-pitch print has one character a cell: Tesseract read a B as 8B

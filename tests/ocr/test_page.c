@@ -761,6 +761,7 @@ test_erase(void **state)
     assert_int_equal(ocr_page_erase(s.page, s.pix2, &err), CS_EINVAL);
     assert_int_equal(count_on(s.page->data), before);
     assert_int_equal(ocr_page_erase(s.page, NULL, &err), CS_EINVAL);
+    assert_null(s.page->erased);
     /* Erasing the top half leaves only the bottom half's ink. */
     s.pix = pixCreateTemplate(s.page->data);
     assert_non_null(s.pix);
@@ -773,6 +774,13 @@ test_erase(void **state)
                                    pixGetHeight(s.pix) / 2),
                      0);
     assert_true(after > 0 && after < before);
+    /* what was taken out is kept (a character cut by a divider can be
+     * mended from it), and nothing else */
+    assert_non_null(s.page->erased);
+    assert_true(count_on(s.page->erased) >= before - after);
+    assert_int_equal(count_in_rect(s.page->erased, 0, pixGetHeight(s.pix) / 2,
+                                   pixGetWidth(s.pix), pixGetHeight(s.pix)),
+                     0);
 }
 
 /* On a gray page what is as dark as data survives erasing (a character's
