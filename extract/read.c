@@ -1506,12 +1506,16 @@ lookalikes_apply(const reader *rd, extract_result *res, int reread)
  * sometimes misreads a field's first digit with confidence (5 as 9);
  * the page's own print tells them apart in any font: the examples of
  * the dev sets' settled characters lie 10 to 50 times nearer the right
- * one. */
+ * one. A character the form's removal cut is also looked at mended
+ * (look_mended); when that look is the one kept, the look-alikes' bounds
+ * hold for it. */
 #define LOOK_RATIO 0.4
 #define LOOK_NEAR_MAX 0.04
 /* A character mended (look_mended) is read so when it lies this share of
  * its unmended distance from the page's nearest example, or nearer. */
 #define LOOK_MENDED 0.5
+/* The form's pixels put back beside a character: within this share of a
+ * cell on either side. */
 #define LOOK_MEND_CELL 0.3
 #define LOOK_CHARS "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #define LOOK_CLASSES 36
