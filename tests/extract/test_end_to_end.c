@@ -809,6 +809,22 @@ test_hand_digit_field_digits(void **state)
     assert_string_equal(f->value, "81");
 }
 
+/* A hand's state code: Tesseract read this hand's M as N (ND, a state
+ * code, for MD). In a field of capitals only, the character network's
+ * capitals are weighed with OCR's, and the state codes choose among the
+ * readings. A black-and-white page filled in DkgHandwriting Italic. */
+static void
+test_hand_state_code(void **state)
+{
+    const extract_field *f;
+
+    (void)state;
+    f = read_fixture_field(FIXTURES "state0002_bw300.tif", "patient_state",
+                           "MD");
+    assert_true(s.res->handwritten);
+    assert_string_equal(f->value, "MD");
+}
+
 /* A hand (Breip) whose 2 is drawn like a Z and whose 0 is open at the
  * top, like a U: OCR drops such digits, and the shape networks take
  * them for no digit at all ('other') more often than not. A digit read
@@ -980,7 +996,7 @@ test_unknown_form_name(void **state)
     extract_result_free(NULL);
 }
 
-#define N_TESTS (TS_COUNT(page_cases) + 14)
+#define N_TESTS (TS_COUNT(page_cases) + 15)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -1007,6 +1023,7 @@ main(void)
     ADD_TEST("lookalikes_settled_by_page", test_lookalikes_settled_by_page);
     ADD_TEST("mono_one_character_a_cell", test_mono_one_character_a_cell);
     ADD_TEST("hand_digit_field_digits", test_hand_digit_field_digits);
+    ADD_TEST("hand_state_code", test_hand_state_code);
     ADD_TEST("short_field_copies", test_short_field_copies);
     ADD_TEST("unknown_form_name", test_unknown_form_name);
     if (n != N_TESTS)
