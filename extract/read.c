@@ -935,13 +935,14 @@ read_field(ocr_text *t, const reader *rd, int f, const placement *pl,
     return CS_OK;
 }
 
-static void mono_one_per_cell(const reader *rd, int f, const placement *pl,
-                              ocr_text *t);
+static void mono_one_per_cell(const reader *rd, const placement *pl,
+                              const comp *g, size_t ng, ocr_text *t);
 static cs_status letter_on_digit(int *out, const reader *rd, int f,
-                                 const placement *pl, ocr_text *t,
-                                 cs_error *err);
-static void note_chars(reader *rd, int f, const placement *pl,
-                       const ocr_text *t, int code);
+                                 const placement *pl, const comp *g, size_t ng,
+                                 ocr_text *t, cs_error *err);
+static void note_chars(reader *rd, int f, const placement *pl, const comp *g,
+                       size_t ng, const ocr_text *t, int code);
+static size_t cut_chars(comp *g, size_t max, const reader *rd, int f);
 static cs_status settle_lookalikes(reader *rd, extract_result *res,
                                    const ocr_page *page, cs_error *err);
 
@@ -951,8 +952,9 @@ read_text(reader *rd, extract_field *out, int f, const placement *pl,
 {
     const extract_field_def *def = &rd->tpl->fields[f];
     ocr_text *t = NULL, *t2 = NULL;
+    comp g[OCR_MAX_SYMBOLS]; /* the field's characters */
     cs_status rc;
-    size_t len;
+    size_t len, ng;
     int blanks, code;
 
     out->box = extract__zone_to_page(&rd->xf, def->zone);
@@ -974,7 +976,10 @@ read_text(reader *rd, extract_field *out, int f, const placement *pl,
     rc = read_field(t, rd, f, pl, eng, 1.0, err);
     if (rc != CS_OK)
         goto cleanup;
-    mono_one_per_cell(rd, f, pl, t);
+    /* printed, read once: its characters, for the steps below */
+    ng =
+        !rd->hand && pl->copies == 1 ? cut_chars(g, OCR_MAX_SYMBOLS, rd, f) : 0;
+    mono_one_per_cell(rd, pl, g, ng, t);
     out->ink_mismatch = ink_mismatch(rd, f, pl, t) + t->disagree;
     if (out->ink_mismatch > 0 && pl->copies == 1) {
         rc = read_words(t2, rd, f, pl, eng, def->charset, err);
@@ -992,11 +997,11 @@ read_text(reader *rd, extract_field *out, int f, const placement *pl,
            strchr(def->charset, '9') != NULL &&
            strchr(def->charset, 'a') == NULL;
     if (!rd->hand && pl->copies == 1 && code)
-        rc = letter_on_digit(&out->shape_doubt, rd, f, pl, t, err);
+        rc = letter_on_digit(&out->shape_doubt, rd, f, pl, g, ng, t, err);
     if (rc != CS_OK)
         goto cleanup;
     if (!rd->hand && pl->copies == 1)
-        note_chars(rd, f, pl, t, code);
+        note_chars(rd, f, pl, g, ng, t, code);
     /* a charset without blanks: none kept */
     blanks = strchr(def->charset, ' ') != NULL;
     len = 0;
@@ -1248,6 +1253,22 @@ char_glyph(const reader *rd, int f, const comp *g)
     return pix;
 }
 
+/* Reads character g of field f with the character network alone
+ * (ocr_glyph_read) into p. */
+static cs_status
+char_glyph_read(double p[OCR_GLYPH_CLASSES], const reader *rd, int f,
+                const comp *g, cs_error *err)
+{
+    PIX *pix = char_glyph(rd, f, g);
+    cs_status rc;
+
+    if (pix == NULL)
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
+    rc = ocr_glyph_read(p, pix, err);
+    pixDestroy(&pix);
+    return rc;
+}
+
 /* Reads character g of field f by its shape (ocr_digit_read) into p. */
 static cs_status
 char_digit_read(double p[OCR_DIGIT_CLASSES], const reader *rd, int f,
@@ -1285,24 +1306,83 @@ char_digit_read(double p[OCR_DIGIT_CLASSES], const reader *rd, int f,
     return CS_OK;
 }
 
+/* 1 when sym is no blank and its middle falls in [lo, hi). */
+static int
+symbol_within(const ocr_symbol *sym, int lo, int hi)
+{
+    int cx = sym->box.x + sym->box.w / 2;
+
+    return cx >= lo && cx < hi && sym->utf8[0] != ' ';
+}
+
+static int
+is_letter(const ocr_symbol *s)
+{
+    return s->utf8[0] >= 'A' && s->utf8[0] <= 'Z' && s->utf8[1] == '\0';
+}
+
+static int
+is_digit(const ocr_symbol *s)
+{
+    return s->utf8[0] >= '0' && s->utf8[0] <= '9' && s->utf8[1] == '\0';
+}
+
+/* How many of t's symbols before symbol s are no blank. */
+static size_t
+nonblank_before(const ocr_text *t, size_t s)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < s; i++)
+        n += t->symbols[i].utf8[0] != ' ';
+    return n;
+}
+
+/* The character of text at place nth among those that are no blank (0:
+ * the first); NULL past its end. Sets *count (when not NULL) to how many
+ * characters of text are no blank. */
+static char *
+nth_nonblank(char *text, size_t nth, size_t *count)
+{
+    char *at = NULL;
+    size_t n = 0;
+
+    for (char *c = text; *c != '\0'; c++) {
+        if (*c == ' ')
+            continue;
+        if (n == nth)
+            at = c;
+        n++;
+    }
+    if (count != NULL)
+        *count = n;
+    return at;
+}
+
+/* The one symbol of t (no blank) whose middle falls on character g of a
+ * field placed by pl; t->nsymbols when none or several do. */
+static size_t
+char_symbol(const ocr_text *t, const comp *g, const placement *pl)
+{
+    size_t at = t->nsymbols, n = 0;
+
+    for (size_t s = 0; s < t->nsymbols; s++)
+        if (symbol_within(&t->symbols[s], g->x + pl->ox,
+                          g->x + pl->ox + g->w)) {
+            n++;
+            at = s;
+        }
+    return n == 1 ? at : t->nsymbols;
+}
+
 /* Replaces in t's text the character of symbol s (its place among the
  * symbols that are no blank) by ch, when it is what s read. */
 static void
 text_replace_symbol(ocr_text *t, size_t s, char ch)
 {
-    size_t nth = 0;
-    char *c = t->text;
+    char *c = nth_nonblank(t->text, nonblank_before(t, s), NULL);
 
-    for (size_t i = 0; i < s; i++)
-        nth += t->symbols[i].utf8[0] != ' ';
-    for (; *c != '\0'; c++) {
-        if (*c == ' ')
-            continue;
-        if (nth == 0)
-            break;
-        nth--;
-    }
-    if (*c == t->symbols[s].utf8[0])
+    if (c != NULL && *c == t->symbols[s].utf8[0])
         *c = ch;
     t->symbols[s].utf8[0] = ch;
 }
@@ -1318,41 +1398,21 @@ text_replace_symbol(ocr_text *t, size_t s, char ch)
 #define SHAPE_UNLIKE 0.01
 static cs_status
 letter_on_digit(int *out, const reader *rd, int f, const placement *pl,
-                ocr_text *t, cs_error *err)
+                const comp *g, size_t ng, ocr_text *t, cs_error *err)
 {
     static const char *const lookalikes[10] = {"DOQU", "IL", "Z", "",  "A",
                                                "S",    "GB", "T", "B", "G"};
-    comp g[OCR_MAX_SYMBOLS];
-    size_t ng = cut_chars(g, OCR_MAX_SYMBOLS, rd, f);
     cs_status rc = CS_OK;
 
     *out = 0;
     for (size_t k = 0; k < ng && rc == CS_OK; k++) {
-        int x0 = g[k].x + pl->ox, x1 = x0 + g[k].w, letter = 0, n = 0, d = 0;
-        size_t at = 0;
+        size_t at = char_symbol(t, &g[k], pl);
+        int letter, d = 0;
         double p[OCR_GLYPH_CLASSES];
-        PIX *pix;
-        if (!g[k].big)
+        if (!g[k].big || at == t->nsymbols || !is_letter(&t->symbols[at]))
             continue;
-        for (size_t s = 0; s < t->nsymbols; s++) {
-            const ocr_symbol *sym = &t->symbols[s];
-            int cx = sym->box.x + sym->box.w / 2;
-            if (cx < x0 || cx >= x1 || sym->utf8[0] == ' ')
-                continue;
-            n++;
-            at = s;
-            letter = sym->utf8[0] >= 'A' && sym->utf8[0] <= 'Z' &&
-                             sym->utf8[1] == '\0'
-                         ? sym->utf8[0]
-                         : 0;
-        }
-        if (n != 1 || letter == 0)
-            continue;
-        pix = char_glyph(rd, f, &g[k]);
-        if (pix == NULL)
-            return cs_error_set(err, CS_ENOMEM, "out of memory");
-        rc = ocr_glyph_read(p, pix, err);
-        pixDestroy(&pix);
+        letter = t->symbols[at].utf8[0];
+        rc = char_glyph_read(p, rd, f, &g[k], err);
         if (rc != CS_OK)
             break;
         for (int c = 1; c < 10; c++)
@@ -1380,18 +1440,6 @@ look_alike(char a, char b)
     return 0;
 }
 
-static int
-is_letter(const ocr_symbol *s)
-{
-    return s->utf8[0] >= 'A' && s->utf8[0] <= 'Z' && s->utf8[1] == '\0';
-}
-
-static int
-is_digit(const ocr_symbol *s)
-{
-    return s->utf8[0] >= '0' && s->utf8[0] <= '9' && s->utf8[1] == '\0';
-}
-
 /* 1 when symbol s of t sits between symbols of its own kind (letters, or
  * digits) in its word, with at least one such neighbor. */
 static int
@@ -1416,39 +1464,26 @@ among_own_kind(const ocr_text *t, size_t s)
  * digits. */
 #define LOOK_EXAMPLE_CONFIDENCE 90.0f
 static void
-note_chars(reader *rd, int f, const placement *pl, const ocr_text *t, int code)
+note_chars(reader *rd, int f, const placement *pl, const comp *g, size_t ng,
+           const ocr_text *t, int code)
 {
     const char *charset = rd->tpl->fields[f].charset;
     int digits = digits_only(charset), words = strchr(charset, 'a') != NULL;
     seen_chars *seen = rd->seen;
-    comp g[OCR_MAX_SYMBOLS];
-    size_t ng;
 
     if (seen == NULL || !(code || digits || words))
         return;
-    ng = cut_chars(g, OCR_MAX_SYMBOLS, rd, f);
     for (size_t k = 0; k < ng; k++) {
-        int x0 = g[k].x + pl->ox, x1 = x0 + g[k].w, n = 0, example;
-        size_t at = 0, nth = 0;
-        const ocr_symbol *sym;
-        if (!g[k].big)
-            continue;
-        for (size_t s = 0; s < t->nsymbols; s++) {
-            int cx = t->symbols[s].box.x + t->symbols[s].box.w / 2;
-            if (cx >= x0 && cx < x1 && t->symbols[s].utf8[0] != ' ') {
-                n++;
-                at = s;
-            }
-        }
-        sym = &t->symbols[at];
-        if (n != 1 || !(is_digit(sym) || is_letter(sym)))
+        size_t at = char_symbol(t, &g[k], pl);
+        const ocr_symbol *sym = &t->symbols[at];
+        int example;
+        if (!g[k].big || at == t->nsymbols ||
+            !(is_digit(sym) || is_letter(sym)))
             continue;
         example = !code && sym->confidence >= LOOK_EXAMPLE_CONFIDENCE &&
                   (digits ? is_digit(sym) : among_own_kind(t, at));
         if (!example && !code && !digits)
             continue;
-        for (size_t s = 0; s < at; s++)
-            nth += t->symbols[s].utf8[0] != ' ';
         if (seen->n == seen->cap) {
             size_t cap = seen->cap > 0 ? 2 * seen->cap : 256;
             seen_char *grown = realloc(seen->v, cap * sizeof(*grown));
@@ -1457,8 +1492,10 @@ note_chars(reader *rd, int f, const placement *pl, const ocr_text *t, int code)
             seen->v = grown;
             seen->cap = cap;
         }
-        seen->v[seen->n++] = (seen_char){
-            f, g[k], sym->utf8[0], code || digits, example, code, nth, '\0', 0};
+        seen->v[seen->n++] =
+            (seen_char){f,       g[k], sym->utf8[0],           code || digits,
+                        example, code, nonblank_before(t, at), '\0',
+                        0};
     }
 }
 
@@ -1473,17 +1510,11 @@ lookalikes_apply(const reader *rd, extract_result *res, int reread)
     for (size_t i = 0; i < rd->seen->n; i++) {
         seen_char *c = &rd->seen->v[i];
         extract_field *fl = &res->fields[c->f];
-        size_t n = 0;
-        char *at = NULL;
+        size_t n;
+        char *at;
         if (c->to == '\0' || (reread && !fl->reread))
             continue;
-        for (char *raw = fl->raw; *raw != '\0'; raw++) {
-            if (*raw == ' ')
-                continue;
-            if (n == c->nth)
-                at = raw;
-            n++;
-        }
+        at = nth_nonblank(fl->raw, c->nth, &n);
         if (!reread)
             c->len = n;
         else if (n != c->len)
@@ -1656,27 +1687,53 @@ settle_lookalikes(reader *rd, extract_result *res, const ocr_page *page,
     return CS_OK;
 }
 
-/* Sets the choices of slot s to the digits by score[0..9] (destroyed),
- * best first, at most max of them, each with its share of sum as its
- * confidence (0..100); a digit under 1% of sum is left out, but for the
- * first. */
+/* What a character OCR did not consider counts for when weighed with its
+ * shape (slot_weigh_shape, slot_weigh_letter). */
+#define DIGIT_UNSEEN 0.02
+
+/* Sets the choices of slot s to the n characters first, first + 1 ... by
+ * score[0..n-1] (destroyed), best first, at most max of them, each with
+ * its share of sum as its confidence (0..100); one under 1% of sum is
+ * left out, but for the first. */
 static void
-slot_set_digits(extract_slot *s, double *score, double sum, size_t max)
+slot_set_chars(extract_slot *s, double *score, int n, char first, double sum,
+               size_t max)
 {
     s->n = 0;
     while (s->n < max) {
         int best = 0;
-        for (int d = 1; d < 10; d++)
+        for (int d = 1; d < n; d++)
             if (score[d] > score[best])
                 best = d;
         if (score[best] < 0.0 || (s->n > 0 && score[best] / sum < 0.01))
             break;
-        s->c[s->n].utf8[0] = (char)('0' + best);
+        s->c[s->n].utf8[0] = (char)(first + best);
         s->c[s->n].utf8[1] = '\0';
         s->c[s->n].confidence = (float)(100.0 * score[best] / sum);
         score[best] = -1.0;
         s->n++;
     }
+}
+
+/* Sets the choices of slot s to the digits by score[0..9] (slot_set_chars). */
+static void
+slot_set_digits(extract_slot *s, double *score, double sum, size_t max)
+{
+    slot_set_chars(s, score, 10, '0', sum, max);
+}
+
+/* OCR's confidence (0..1) in ch among slot s's choices, DIGIT_UNSEEN when
+ * it did not consider ch (or less). */
+static double
+ocr_share(const extract_slot *s, char ch)
+{
+    double t = DIGIT_UNSEEN;
+
+    for (size_t j = 0; j < s->n; j++)
+        if (s->c[j].utf8[0] == ch && s->c[j].utf8[1] == '\0' &&
+            s->c[j].confidence / 100.0 > t)
+            t = s->c[j].confidence / 100.0;
+    return t;
 }
 
 /* Weighs the choices of slot s (what OCR read on character g of field f,
@@ -1696,7 +1753,6 @@ slot_set_digits(extract_slot *s, double *score, double sum, size_t max)
  * on the hand dev sets a digit field's separate characters are then read
  * right 99% of the time in two hands of three, against 65-79% for a 1
  * with "other" counted). */
-#define DIGIT_UNSEEN 0.02
 /* A hand's 1 is a stroke, with at most a flag and a foot: ink wider than
  * this share of its height that OCR read as a 1 is some other digit (a 2
  * drawn like a Z was read 1). Its shape is weighed however likely the
@@ -1728,11 +1784,8 @@ slot_weigh_shape(extract_slot *s, const reader *rd, int f, const comp *g,
     if (rc != CS_OK || (p[OCR_DIGIT_OTHER] >= 0.5 && !wide1))
         return rc;
     for (int d = 0; d < 10; d++) {
-        double t = DIGIT_UNSEEN;
-        for (size_t j = 0; j < s->n; j++)
-            if (s->c[j].utf8[0] == '0' + d && s->c[j].utf8[1] == '\0' &&
-                s->c[j].confidence / 100.0 > t && !(wide1 && d == 1))
-                t = s->c[j].confidence / 100.0;
+        double t =
+            wide1 && d == 1 ? DIGIT_UNSEEN : ocr_share(s, (char)('0' + d));
         score[d] = sqrt(t * (p[d] > 0.001 ? p[d] : 0.001));
         sum += score[d];
     }
@@ -1745,6 +1798,36 @@ slot_weigh_shape(extract_slot *s, const reader *rd, int f, const comp *g,
                     OCR_MAX_CHOICES - (other.confidence >= 0.0f));
     if (other.confidence >= 0.0f)
         s->c[s->n++] = other;
+    return CS_OK;
+}
+
+/* In a field of capitals only (a state code) on a hand-filled page:
+ * weighs the capitals OCR considered for character g with the character
+ * network's (ocr_glyph_read), each scoring the geometric mean of both (a
+ * capital OCR did not consider counts as DIGIT_UNSEEN); the field's rule
+ * then chooses among the readings (ND read for MD). Hand dev sets: 9
+ * state codes better, 1 worse; the probe hands 5 better. Not in
+ * diagnosis pointers (A-L): there it misread more than it mended. */
+static cs_status
+slot_weigh_letter(extract_slot *s, const reader *rd, int f, const comp *g,
+                  cs_error *err)
+{
+    double p[OCR_GLYPH_CLASSES], score[26], sum = 0.0;
+    cs_status rc;
+
+    if (s->n == 0 || s->c[0].utf8[0] < 'A' || s->c[0].utf8[0] > 'Z' ||
+        s->c[0].utf8[1] != '\0')
+        return CS_OK;
+    rc = char_glyph_read(p, rd, f, g, err);
+    if (rc != CS_OK)
+        return rc == CS_EINVAL ? CS_OK : rc;
+    for (int c = 0; c < 26; c++) {
+        double q = p[10 + c];
+        score[c] =
+            sqrt(ocr_share(s, (char)('A' + c)) * (q > 0.001 ? q : 0.001));
+        sum += score[c];
+    }
+    slot_set_chars(s, score, 26, 'A', sum, OCR_MAX_CHOICES);
     return CS_OK;
 }
 
@@ -1835,57 +1918,6 @@ one_digit(const double p[OCR_DIGIT_CLASSES])
  * the two digits, each with the next likeliest as its choices. Tesseract
  * reads such a pair as one symbol, or drops it.
  */
-/* In a field of capitals only (a state code) on a hand-filled page:
- * weighs the capitals OCR considered for character g with the character
- * network's (ocr_glyph_read), each scoring the geometric mean of both (a
- * capital OCR did not consider counts as DIGIT_UNSEEN); the field's rule
- * then chooses among the readings (ND read for MD). Hand dev sets: 9
- * state codes better, 1 worse; the probe hands 5 better. Not in
- * diagnosis pointers (A-L): there it misread more than it mended. */
-static cs_status
-slot_weigh_letter(extract_slot *s, const reader *rd, int f, const comp *g,
-                  cs_error *err)
-{
-    double p[OCR_GLYPH_CLASSES], score[26], sum = 0.0;
-    PIX *pix;
-    cs_status rc;
-
-    if (s->n == 0 || s->c[0].utf8[0] < 'A' || s->c[0].utf8[0] > 'Z' ||
-        s->c[0].utf8[1] != '\0')
-        return CS_OK;
-    pix = char_glyph(rd, f, g);
-    if (pix == NULL)
-        return cs_error_set(err, CS_ENOMEM, "out of memory");
-    rc = ocr_glyph_read(p, pix, err);
-    pixDestroy(&pix);
-    if (rc != CS_OK)
-        return rc == CS_EINVAL ? CS_OK : rc;
-    for (int c = 0; c < 26; c++) {
-        double t = DIGIT_UNSEEN, q = p[10 + c];
-        for (size_t j = 0; j < s->n; j++)
-            if (s->c[j].utf8[0] == 'A' + c && s->c[j].utf8[1] == '\0' &&
-                s->c[j].confidence / 100.0 > t)
-                t = s->c[j].confidence / 100.0;
-        score[c] = sqrt(t * (q > 0.001 ? q : 0.001));
-        sum += score[c];
-    }
-    s->n = 0;
-    while (s->n < OCR_MAX_CHOICES) {
-        int best = 0;
-        for (int c = 1; c < 26; c++)
-            if (score[c] > score[best])
-                best = c;
-        if (score[best] < 0.0 || (s->n > 0 && score[best] / sum < 0.01))
-            break;
-        s->c[s->n].utf8[0] = (char)('A' + best);
-        s->c[s->n].utf8[1] = '\0';
-        s->c[s->n].confidence = (float)(100.0 * score[best] / sum);
-        score[best] = -1.0;
-        s->n++;
-    }
-    return CS_OK;
-}
-
 static cs_status
 split_pair(extract_lattice *out, size_t before, const reader *rd, int f,
            const comp *g, cs_error *err)
@@ -1962,15 +1994,6 @@ read_char(ocr_text *t, const reader *rd, int f, const placement *pl,
                            rd->tpl->fields[f].charset, err);
 }
 
-/* 1 when sym is no blank and its middle falls in [lo, hi). */
-static int
-symbol_within(const ocr_symbol *sym, int lo, int hi)
-{
-    int cx = sym->box.x + sym->box.w / 2;
-
-    return cx >= lo && cx < hi && sym->utf8[0] != ' ';
-}
-
 /* Fixed-pitch ink at most this many cells wide is one character. */
 #define MONO_ONE_CELL 1.3
 /* In fixed-pitch print, a blank puts two cells between the middles of the
@@ -1998,21 +2021,21 @@ char_window(int *lo, int *hi, const comp *g, size_t ng, size_t k,
 }
 
 /* In fixed-pitch print (rd->mono), one character a cell: of several
- * symbols OCR placed on ink no wider than MONO_ONE_CELL cells of field f,
- * only the most confident is kept in t (1X read 1IX, a dotted zero read
+ * symbols OCR placed on ink no wider than MONO_ONE_CELL cells of a field
+ * (its characters g, ng of them, placed by pl), only the most confident
+ * is kept in t (1X read 1IX, a dotted zero read
  * as two O's); and a blank needs an empty cell (MONO_BLANK_PITCHES). */
 static void
-mono_one_per_cell(const reader *rd, int f, const placement *pl, ocr_text *t)
+mono_one_per_cell(const reader *rd, const placement *pl, const comp *g,
+                  size_t ng, ocr_text *t)
 {
-    comp g[OCR_MAX_SYMBOLS];
-    size_t ng, n = 0, dropped = 0;
+    size_t n = 0, dropped = 0;
     double pitch = rd->tpl->pitch_x * rd->xf.ax;
     char keep[OCR_MAX_SYMBOLS];
 
     if (!rd->mono || rd->hand || pl->copies != 1 || t->nsymbols < 2)
         return;
     memset(keep, 1, sizeof(keep));
-    ng = cut_chars(g, OCR_MAX_SYMBOLS, rd, f);
     for (size_t k = 0; k < ng; k++) {
         int lo, hi;
         size_t best = t->nsymbols, on = 0;
