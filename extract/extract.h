@@ -128,7 +128,9 @@ typedef struct extract_field {
     int ink_mismatch;      /* ink components OCR left unread, or read as
                               more characters than they can hold */
     int on_rule;           /* the field's ink crosses a removed form rule */
-    int shape_doubt;       /* OCR read a capital where the shape is a digit */
+    int shape_doubt;       /* a character's shape said another than OCR
+                              read (a digit for a capital, or what the
+                              page's own print shows); it was taken */
     int word_split;        /* a word lay across this field and another:
                               it was given to the one holding most of it */
     int reread;            /* the value comes from reading it again (its

@@ -941,11 +941,12 @@ ocr_page_erase(ocr_page *page, struct Pix *mask, cs_error *err)
     erase = keep != NULL ? pixSubtract(NULL, mask, keep) : pixClone(mask);
     if (erase != NULL) { /* what is taken out, kept */
         PIX *taken = pixAnd(NULL, page->data, erase);
-        if (taken != NULL && page->erased != NULL)
+        if (taken != NULL && page->erased == NULL)
+            page->erased = taken;
+        else if (taken != NULL) {
             (void)pixOr(page->erased, page->erased, taken);
-        else if (taken != NULL)
-            page->erased = pixClone(taken);
-        pixDestroy(&taken);
+            pixDestroy(&taken);
+        }
     }
     before = erase != NULL && page->kind != OCR_SCAN_GRAY
                  ? pixCopy(NULL, page->data)
