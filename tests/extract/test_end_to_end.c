@@ -831,7 +831,9 @@ test_hand_state_code(void **state)
  * from the shape fills the place of one OCR dropped when it stands out
  * among the digits, and wide ink that is not one digit is read as two
  * touching ones when each half is a digit: the total 297.54 was read
- * 77.54, the amount paid 0.00 read 0. A black-and-white page. */
+ * 77.54, the amount paid 0.00 read 0. And where the character network is
+ * sure of a character OCR's reading cannot be, it overrules OCR: the 9
+ * of the procedure G0009 was read 4. A black-and-white page. */
 static void
 test_hand_dropped_digits(void **state)
 {
@@ -845,6 +847,9 @@ test_hand_dropped_digits(void **state)
     f = extract_result_field(s.res, "amount_paid");
     assert_non_null(f);
     assert_string_equal(f->value, "0.00");
+    f = extract_result_field(s.res, "line2_procedure");
+    assert_non_null(f);
+    assert_string_equal(f->value, "G0009");
 }
 
 /* A short field is read from two copies of its ink side by side; OCR
