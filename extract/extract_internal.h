@@ -56,7 +56,8 @@ typedef enum {
     EXTRACT_CHECK_POINTER,    /* letters name filled targets (A = first) */
     EXTRACT_CHECK_REQUIRES,   /* field filled (with one of values, when
                                  values are given) requires field2 filled */
-    EXTRACT_CHECK_REQUIRED    /* parts are filled on every claim */
+    EXTRACT_CHECK_REQUIRED,   /* parts are filled on every claim */
+    EXTRACT_CHECK_ZIP_STATE   /* ZIP code field2 begins like state field's */
 } extract_check_type;
 
 typedef struct extract_check_def {
@@ -277,6 +278,10 @@ int extract__date_compare(const char *a, const char *b);
  * filled diagnosis, else "diagnosis_pointer_unfilled".
  */
 const char *extract__pointer_check(const char *pointer, const char *filled);
+
+/* 1 when ZIP code zip (5 or more digits) begins with one of the prefixes
+ * of state (a USPS code), 0 otherwise. */
+int extract__zip_in_state(const char *state, const char *zip);
 
 /*
  * Plain-words description of a reason id, for people ("NPI check digit

@@ -215,6 +215,15 @@ run_checks(extract_result *res, const struct tm *today)
         case EXTRACT_CHECK_POINTER:
             check_pointer(res, c);
             break;
+        case EXTRACT_CHECK_ZIP_STATE:
+            if (a->value[0] != '\0' && b->value[0] != '\0' &&
+                extract__rule_check("state", a->value, today) == NULL &&
+                extract__rule_check("zip", b->value, today) == NULL &&
+                !extract__zip_in_state(a->value, b->value)) {
+                extract__field_flag(a, "zip_not_in_state");
+                extract__field_flag(b, "zip_not_in_state");
+            }
+            break;
         case EXTRACT_CHECK_REQUIRED:
             for (size_t k = 0; k < c->nparts; k++)
                 if (res->fields[c->parts[k]].value[0] == '\0') {

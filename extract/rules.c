@@ -18,6 +18,8 @@
  * | not_future           | a date, not after today                        |
  * | state                | USPS code: states, DC, territories, military   |
  * | zip                  | 99999, 999999999 or 99999-9999                 |
+ * | city_state_zip       | CITY ST ZIP (city in letters, state, zip), the |
+ * |                      | ZIP's first three digits one of the state's    |
  * | tax_id               | 9 digits, 99-9999999 (EIN), 999-99-9999 (SSN)  |
  * | icd_indicator        | 0 (9, ICD-9, fails as retired)                 |
  * | resubmission_code    | 1, 7 or 8                                      |
@@ -59,6 +61,35 @@ static const char *const usps_codes[] = {
     "VT", "VA", "WA", "WV", "WI", "WY", /* the 50 states */
     "DC", "PR", "VI", "GU", "AS", "MP", /* district and territories */
     "AA", "AE", "AP",                   /* military post offices */
+};
+
+/* USPS's three-digit ZIP prefixes (the sectional center facilities) of
+ * each state, district, territory and military post office: ZIP codes
+ * first..last begin with the prefixes of state. A prefix some places
+ * share (967: Hawaii and American Samoa; 969: Guam and the Northern
+ * Mariana Islands) has a row for each. */
+static const struct {
+    int first, last;
+    char state[3];
+} zip_prefixes[] = {
+    {5, 5, "NY"},     {6, 7, "PR"},     {8, 8, "VI"},     {9, 9, "PR"},
+    {10, 27, "MA"},   {28, 29, "RI"},   {30, 38, "NH"},   {39, 49, "ME"},
+    {50, 54, "VT"},   {55, 55, "MA"},   {56, 59, "VT"},   {60, 69, "CT"},
+    {70, 89, "NJ"},   {90, 98, "AE"},   {100, 149, "NY"}, {150, 196, "PA"},
+    {197, 199, "DE"}, {200, 200, "DC"}, {201, 201, "VA"}, {202, 205, "DC"},
+    {206, 219, "MD"}, {220, 246, "VA"}, {247, 268, "WV"}, {270, 289, "NC"},
+    {290, 299, "SC"}, {300, 319, "GA"}, {320, 339, "FL"}, {340, 340, "AA"},
+    {341, 349, "FL"}, {350, 369, "AL"}, {370, 385, "TN"}, {386, 397, "MS"},
+    {398, 399, "GA"}, {400, 427, "KY"}, {430, 459, "OH"}, {460, 479, "IN"},
+    {480, 499, "MI"}, {500, 528, "IA"}, {530, 549, "WI"}, {550, 567, "MN"},
+    {569, 569, "DC"}, {570, 577, "SD"}, {580, 588, "ND"}, {590, 599, "MT"},
+    {600, 629, "IL"}, {630, 658, "MO"}, {660, 679, "KS"}, {680, 693, "NE"},
+    {700, 714, "LA"}, {716, 729, "AR"}, {730, 732, "OK"}, {733, 733, "TX"},
+    {734, 749, "OK"}, {750, 799, "TX"}, {800, 816, "CO"}, {820, 831, "WY"},
+    {832, 838, "ID"}, {840, 847, "UT"}, {850, 865, "AZ"}, {870, 884, "NM"},
+    {885, 885, "TX"}, {889, 898, "NV"}, {900, 961, "CA"}, {962, 966, "AP"},
+    {967, 968, "HI"}, {967, 967, "AS"}, {969, 969, "GU"}, {969, 969, "MP"},
+    {970, 979, "OR"}, {980, 994, "WA"}, {995, 999, "AK"},
 };
 
 static int
@@ -348,6 +379,38 @@ ok_city_state_zip(const char *v, const struct tm *today)
     return ok_state(state, today) && ok_zip(zip + 1, today);
 }
 
+int
+extract__zip_in_state(const char *state, const char *zip)
+{
+    int prefix;
+
+    if (strlen(state) != 2 || !is_digit(zip[0]) || !is_digit(zip[1]) ||
+        !is_digit(zip[2]))
+        return 0;
+    prefix = (zip[0] - '0') * 100 + (zip[1] - '0') * 10 + (zip[2] - '0');
+    for (size_t i = 0; i < sizeof(zip_prefixes) / sizeof(zip_prefixes[0]); i++)
+        if (prefix >= zip_prefixes[i].first && prefix <= zip_prefixes[i].last &&
+            strcmp(state, zip_prefixes[i].state) == 0)
+            return 1;
+    return 0;
+}
+
+/* The ZIP code of "CITY ST ZIP" (ok_city_state_zip) begins with one of
+ * the state's prefixes (extract__zip_in_state). */
+static int
+ok_zip_in_state(const char *v, const struct tm *today)
+{
+    const char *zip = strrchr(v, ' ');
+    char state[3];
+
+    (void)today;
+    if (zip == NULL || zip - v < 3)
+        return 0;
+    memcpy(state, zip - 2, 2);
+    state[2] = '\0';
+    return extract__zip_in_state(state, zip + 1);
+}
+
 static int
 ok_tax_id(const char *v, const struct tm *today)
 {
@@ -459,6 +522,9 @@ static const rule_step rule_steps[] = {
     {"city_state_zip", ok_city_state_zip, "city_state_zip_format",
      "not a city in letters, a USPS state code and a ZIP code of 5 or 9 "
      "digits"},
+    {"city_state_zip", ok_zip_in_state, "zip_not_in_state",
+     "the ZIP code does not begin like the state's ZIP codes: the state "
+     "or the ZIP code is wrong"},
     {"tax_id", ok_tax_id, "tax_id_format",
      "tax ID is not 9 digits (EIN NN-NNNNNNN or SSN NNN-NN-NNNN)"},
     {"icd_indicator", ok_icd_indicator, "icd_indicator",

@@ -498,6 +498,11 @@ parse_check(parser *p, const json_t *c, int n, int count)
                  (copy_string(d->reason, sizeof(d->reason), reason) != 0 ||
                   strcmp(extract__reason_text(d->reason), d->reason) == 0))
             rc = bad(p, "\"reason\" is not a known reason");
+    } else if (strcmp(type, "zip_state") == 0) {
+        d->type = EXTRACT_CHECK_ZIP_STATE;
+        rc = check_ref(p, &d->field, c, "state", n);
+        if (rc == CS_OK)
+            rc = check_ref(p, &d->field2, c, "zip", n);
     } else if (strcmp(type, "required") == 0) {
         d->type = EXTRACT_CHECK_REQUIRED;
         list = json_object_get(c, "fields");

@@ -166,6 +166,18 @@ static const struct rule_case rule_cases[] = {
     {"csz_city_digit", "city_state_zip", "DETR0IT MI 48233",
      "city_state_zip_format"},
     {"csz_empty", "city_state_zip", "", "city_state_zip_format"},
+    /* the ZIP begins like the state's: 482 is Michigan's, 846 Utah's */
+    {"csz_zip_other_state", "city_state_zip", "DETROIT OH 48233",
+     "zip_not_in_state"},
+    {"csz_state_misread", "city_state_zip", "PROVO IT 84685",
+     "city_state_zip_format"},
+    {"csz_zip_misread", "city_state_zip", "PROVO UT 54685", "zip_not_in_state"},
+    {"csz_shared_prefix", "city_state_zip", "PAGO PAGO AS 96799", NULL},
+    {"csz_shared_prefix_hi", "city_state_zip", "HILO HI 96720", NULL},
+    {"csz_military", "city_state_zip", "APO AE 09012", NULL},
+    {"csz_low_prefix", "city_state_zip", "HOLTSVILLE NY 00501", NULL},
+    {"csz_low_prefix_wrong", "city_state_zip", "HOLTSVILLE NJ 00501",
+     "zip_not_in_state"},
 
     /* tax_id */
     {"tax_id_plain", "tax_id", "123456789", NULL},

@@ -165,14 +165,54 @@ test_cross_checks(void **state)
     free(reasons);
 }
 
+/* The patient's ZIP code begins like the state's ZIP codes (482: Michigan,
+ * not Ohio): both fields are flagged when it does not. */
+static void
+test_zip_state_check(void **state)
+{
+    size_t n = extract_template_field_count(tpl);
+    const char **values = calloc(n, sizeof(*values));
+    const char **reasons = calloc(n, sizeof(*reasons));
+    const char *states[] = {"OH", "MI"};
+    cs_error err = CS_ERROR_INIT;
+
+    (void)state;
+    assert_non_null(values);
+    assert_non_null(reasons);
+    for (size_t s = 0; s < 2; s++) {
+        for (size_t i = 0; i < n; i++) {
+            const char *id = extract_template_field_id(tpl, i);
+            values[i] = strcmp(id, "patient_state") == 0 ? states[s]
+                        : strcmp(id, "patient_zip") == 0 ? "48233"
+                                                         : "";
+        }
+        assert_int_equal(
+            extract_values_cross_check(reasons, tpl, values, &today, &err),
+            CS_OK);
+        if (s == 0) {
+            assert_string_equal(reason_of(reasons, "patient_state"),
+                                "zip_not_in_state");
+            assert_string_equal(reason_of(reasons, "patient_zip"),
+                                "zip_not_in_state");
+        } else {
+            assert_null(reason_of(reasons, "patient_state"));
+            assert_null(reason_of(reasons, "patient_zip"));
+        }
+        assert_null(reason_of(reasons, "insured_zip"));
+    }
+    free(reasons);
+    free(values);
+}
+
 int
 main(void)
 {
-    static struct CMUnitTest tests[TS_COUNT(value_cases) + 2];
+    static struct CMUnitTest tests[TS_COUNT(value_cases) + 3];
     size_t n = 0;
 
     TS_ADD_ROWS(tests, n, value_cases, test_value_case, NULL);
     TS_ADD_TEST(tests, n, "unknown_field", test_unknown_field, NULL);
     TS_ADD_TEST(tests, n, "cross_checks", test_cross_checks, NULL);
+    TS_ADD_TEST(tests, n, "zip_state_check", test_zip_state_check, NULL);
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
