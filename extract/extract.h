@@ -136,6 +136,8 @@ typedef struct extract_field {
     int reread;            /* the value comes from reading it again (its
                               first reading failed its rules or was
                               doubted) */
+    int word_mended;       /* a letter was changed to make a word of the
+                              dictionary (mend_words) */
     double check_best;     /* check boxes: ink share of the marked box */
     double check_second;   /* and of the next darkest */
 } extract_field;

@@ -138,6 +138,8 @@ review_text(extract_field *f, const extract_field_def *def,
         extract__field_flag(f, "lookalike");
     if (f->shape_doubt)
         extract__field_flag(f, "shape_mismatch");
+    if (f->word_mended)
+        extract__field_flag(f, "word_mended");
 }
 
 /* Total equals the sum of its filled parts; flags the total (and the

@@ -552,6 +552,9 @@ static const rule_step rule_steps[] = {
 /* Reasons that other parts of the extract stage produce. */
 static const reason_entry other_reasons[] = {
     {"low_confidence", "OCR was unsure of this reading"},
+    {"word_mended", "a letter that looks like another in poor print (I "
+                    "and T, E and F) was changed to make an English word: "
+                    "check the spelling"},
     {"not_registered", "the page could not be aligned with the form; the "
                        "field was not read"},
     {"registration_poor", "the page was aligned with the form only roughly; "

@@ -117,6 +117,13 @@ ocr_engine_set_choices(ocr_engine *eng, int on, cs_error *err)
     return CS_OK;
 }
 
+int
+ocr_engine_is_word(ocr_engine *eng, const char *word)
+{
+    return eng != NULL && word != NULL && word[0] != '\0' &&
+           TessBaseAPIIsValidWord(eng->api, word) != 0;
+}
+
 /* Appends s to out->text (bounded). */
 static void
 text_append(ocr_text *out, const char *s)

@@ -173,6 +173,11 @@ cs_status ocr_engine_set_page(ocr_engine *eng, struct Pix *pix, cs_error *err);
  */
 cs_status ocr_engine_set_choices(ocr_engine *eng, int on, cs_error *err);
 
+/* 1 when word (capitals or lower case) is in the English model's word
+ * list (its dictionary, which Tesseract's line decoder itself uses);
+ * 0 otherwise. */
+int ocr_engine_is_word(ocr_engine *eng, const char *word);
+
 /* How the text inside a rectangle is laid out. */
 typedef enum {
     OCR_LAYOUT_LINE = 0, /* one line of words */

@@ -809,6 +809,22 @@ test_hand_digit_field_digits(void **state)
     assert_string_equal(f->value, "81");
 }
 
+/* A black-and-white scan in Liberation Mono: its I, thin and blurred,
+ * was read as a T (LEWTS). LEWTS is no English word, and LEWIS, one
+ * look-alike letter away, is one: the name comes out as printed, flagged
+ * word_mended for a person to check the spelling. */
+static void
+test_word_mended(void **state)
+{
+    const extract_field *f;
+
+    (void)state;
+    f = read_fixture_field(FIXTURES "mend0025_bw300.tif", "patient_name",
+                           "LEWIS, CHERYL");
+    assert_string_equal(f->value, "LEWIS, CHERYL");
+    assert_true(f->review && has_reason(f, "word_mended"));
+}
+
 /* A hand's state code: Tesseract read this hand's M as N (ND, a state
  * code, for MD). In a field of capitals only, the character network's
  * capitals are weighed with OCR's, and the state codes choose among the
@@ -1001,7 +1017,7 @@ test_unknown_form_name(void **state)
     extract_result_free(NULL);
 }
 
-#define N_TESTS (TS_COUNT(page_cases) + 15)
+#define N_TESTS (TS_COUNT(page_cases) + 16)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -1029,6 +1045,7 @@ main(void)
     ADD_TEST("mono_one_character_a_cell", test_mono_one_character_a_cell);
     ADD_TEST("hand_digit_field_digits", test_hand_digit_field_digits);
     ADD_TEST("hand_state_code", test_hand_state_code);
+    ADD_TEST("word_mended", test_word_mended);
     ADD_TEST("short_field_copies", test_short_field_copies);
     ADD_TEST("unknown_form_name", test_unknown_form_name);
     if (n != N_TESTS)

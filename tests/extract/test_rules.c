@@ -476,6 +476,7 @@ static const struct reason_case reason_cases[] = {
     REASON("touches_form_line"),
     REASON("scan_quality"),
     REASON("lookalike"),
+    REASON("word_mended"),
     REASON("reread"),
     REASON("kind_unknown"),
     REASON("unknown_rule"),

@@ -1064,6 +1064,21 @@ test_engine_choices(void **state)
     assert_int_equal(ocr_engine_set_choices(NULL, 1, &err), CS_EINVAL);
 }
 
+/* The English model's word list: a word in capitals or lower case is
+ * one; a misread (CENIER), a code, nothing are none. */
+static void
+test_engine_is_word(void **state)
+{
+    (void)state;
+    assert_true(ocr_engine_is_word(fx.eng, "CENTER"));
+    assert_true(ocr_engine_is_word(fx.eng, "hickory"));
+    assert_false(ocr_engine_is_word(fx.eng, "CENIER"));
+    assert_false(ocr_engine_is_word(fx.eng, "HTCKORY"));
+    assert_false(ocr_engine_is_word(fx.eng, "X7Q2"));
+    assert_false(ocr_engine_is_word(fx.eng, ""));
+    assert_false(ocr_engine_is_word(NULL, "CENTER"));
+}
+
 /* A whitelist of digits gives digits only, for that read only. */
 static void
 test_engine_whitelist_and_blank(void **state)
@@ -1198,7 +1213,7 @@ test_engine_without_page(void **state)
 #define N_TESTS                                                                \
     (TS_COUNT(skew_cases) + TS_COUNT(kind_cases) + TS_COUNT(data_cases) +      \
      TS_COUNT(scale_cases) + TS_COUNT(blank_cases) + TS_COUNT(photo_cases) +   \
-     TS_COUNT(runs_cases) + 19)
+     TS_COUNT(runs_cases) + 20)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -1236,6 +1251,7 @@ main(void)
     ADD_ROWS(runs_cases, test_runs_case);
     ADD_TEST("engine_reads_name", test_engine_reads_name);
     ADD_TEST("engine_choices", test_engine_choices);
+    ADD_TEST("engine_is_word", test_engine_is_word);
     ADD_TEST("engine_whitelist_and_blank", test_engine_whitelist_and_blank);
     ADD_TEST("engine_rect_past_edges", test_engine_rect_past_edges);
     ADD_ROWS(blank_cases, test_blank_case);
