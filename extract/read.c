@@ -2615,6 +2615,43 @@ cleanup:
     return rc;
 }
 
+/*
+ * In prose (a charset with lower case), punctuation where print never
+ * puts it is a speck of noise OCR read: an apostrophe not between two
+ * letters (8522'PINE WAY, RIVER' DR), a comma with no blank after it
+ * (NORTH LN,UNIT 338, PART ,B). It becomes a blank where it parts two
+ * words, and goes where a blank is beside it (O'BRIEN and ST MARY'S
+ * keep theirs). Not a comma in a person's name (LAST, FIRST), where it
+ * is the name's own and a blank after it may be what was lost. Dev sets:
+ * 5 fields better, none worse.
+ */
+static void
+drop_specks(const reader *rd, extract_result *res)
+{
+    for (size_t f = 0; f < res->nfields; f++) {
+        const extract_field_def *def = &rd->tpl->fields[f];
+        char *v = res->fields[f].raw;
+        int names = 0;
+        size_t o = 0;
+        if (strchr(def->charset, 'a') == NULL)
+            continue;
+        for (size_t r = 0; r < def->nrules; r++)
+            names |= strcmp(def->rules[r], "person_name") == 0;
+        for (size_t i = 0; v[i] != '\0'; i++) {
+            char before = o > 0 ? v[o - 1] : ' ', after = v[i + 1];
+            int speck =
+                (v[i] == '\'' && !(isalpha((unsigned char)before) &&
+                                   isalpha((unsigned char)after))) ||
+                (v[i] == ',' && !names && after != ' ' && after != '\0');
+            if (!speck)
+                v[o++] = v[i];
+            else if (before != ' ' && after != ' ' && after != '\0')
+                v[o++] = ' ';
+        }
+        v[o] = '\0';
+    }
+}
+
 /* Letters poor print makes look alike (a fax's dither, a copy's blur): T
  * read I, E read F, C read G, O read Q. */
 static const char *const mend_pairs[] = {"IT", "IL", "EF", "EC",
@@ -2994,8 +3031,10 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
     }
     if (rc == CS_OK && !rd.hand)
         lookalikes_apply(&rd, res, 1);
-    if (rc == CS_OK)
+    if (rc == CS_OK) {
+        drop_specks(&rd, res);
         mend_words(&rd, res, eng);
+    }
     if (rc == CS_OK)
         mark_ink_beside(&rd, res);
 cleanup:

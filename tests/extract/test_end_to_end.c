@@ -825,6 +825,22 @@ test_word_mended(void **state)
     assert_true(f->review && has_reason(f, "word_mended"));
 }
 
+/* A black-and-white scan (the red form turned black, then removed) with
+ * a speck in the gap between 8522 and PINE, read as an apostrophe
+ * (8522'PINE WAY, flagged only as touching a form line). In prose an
+ * apostrophe stands between two letters (O'BRIEN): this one becomes the
+ * blank it stood in. */
+static void
+test_speck_dropped(void **state)
+{
+    const extract_field *f;
+
+    (void)state;
+    f = read_fixture_field(FIXTURES "speck0005_bw300.tif", "insured_street",
+                           "8522 PINE WAY");
+    assert_string_equal(f->value, "8522 PINE WAY");
+}
+
 /* A hand's state code: Tesseract read this hand's M as N (ND, a state
  * code, for MD). In a field of capitals only, the character network's
  * capitals are weighed with OCR's, and the state codes choose among the
@@ -1017,7 +1033,7 @@ test_unknown_form_name(void **state)
     extract_result_free(NULL);
 }
 
-#define N_TESTS (TS_COUNT(page_cases) + 16)
+#define N_TESTS (TS_COUNT(page_cases) + 17)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -1046,6 +1062,7 @@ main(void)
     ADD_TEST("hand_digit_field_digits", test_hand_digit_field_digits);
     ADD_TEST("hand_state_code", test_hand_state_code);
     ADD_TEST("word_mended", test_word_mended);
+    ADD_TEST("speck_dropped", test_speck_dropped);
     ADD_TEST("short_field_copies", test_short_field_copies);
     ADD_TEST("unknown_form_name", test_unknown_form_name);
     if (n != N_TESTS)
