@@ -151,6 +151,18 @@ int extract__look_of(extract_look *out, const struct Pix *glyph);
  * plus the squared difference of their aspects; 0 for the same look. */
 double extract__look_distance(const extract_look *a, const extract_look *b);
 
+/* Prose read from print (words.c). Drops from v the specks OCR read as
+ * punctuation: an apostrophe not between two letters, and (unless
+ * keep_commas: a person's name, LAST, FIRST) a comma with no blank after
+ * it; each becomes a blank where it parted two words. */
+void extract__drop_specks(char *v, int keep_commas);
+
+/* Mends the words of capitals in v that are no English word but become
+ * exactly one by a letter poor print makes look like another (I and T,
+ * E and F ...; two letters in a word of 7 or more), by eng's dictionary.
+ * Returns 1 when a word was mended. */
+int extract__mend_words(char *v, ocr_engine *eng);
+
 /* Writes what l read (the first choice of every position) to out. */
 void extract__lattice_text(char *out, size_t size, const extract_lattice *l);
 

@@ -2615,113 +2615,23 @@ cleanup:
     return rc;
 }
 
-/*
- * In prose (a charset with lower case), punctuation where print never
- * puts it is a speck of noise OCR read: an apostrophe not between two
- * letters (8522'PINE WAY, RIVER' DR), a comma with no blank after it
- * (NORTH LN,UNIT 338, PART ,B). It becomes a blank where it parts two
- * words, and goes where a blank is beside it (O'BRIEN and ST MARY'S
- * keep theirs). Not a comma in a person's name (LAST, FIRST), where it
- * is the name's own and a blank after it may be what was lost. Dev sets:
- * 5 fields better, none worse.
- */
+/* In prose fields (names, streets, cities: a charset with lower case):
+ * specks read as punctuation dropped (extract__drop_specks; a person's
+ * name keeps its commas), misread words mended (extract__mend_words),
+ * the field then flagged word_mended. */
 static void
-drop_specks(const reader *rd, extract_result *res)
+tidy_prose(const reader *rd, extract_result *res, ocr_engine *eng)
 {
     for (size_t f = 0; f < res->nfields; f++) {
         const extract_field_def *def = &rd->tpl->fields[f];
-        char *v = res->fields[f].raw;
         int names = 0;
-        size_t o = 0;
         if (strchr(def->charset, 'a') == NULL)
             continue;
         for (size_t r = 0; r < def->nrules; r++)
             names |= strcmp(def->rules[r], "person_name") == 0;
-        for (size_t i = 0; v[i] != '\0'; i++) {
-            char before = o > 0 ? v[o - 1] : ' ', after = v[i + 1];
-            int speck =
-                (v[i] == '\'' && !(isalpha((unsigned char)before) &&
-                                   isalpha((unsigned char)after))) ||
-                (v[i] == ',' && !names && after != ' ' && after != '\0');
-            if (!speck)
-                v[o++] = v[i];
-            else if (before != ' ' && after != ' ' && after != '\0')
-                v[o++] = ' ';
-        }
-        v[o] = '\0';
-    }
-}
-
-/* Letters poor print makes look alike (a fax's dither, a copy's blur): T
- * read I, E read F, C read G, O read Q. */
-static const char *const mend_pairs[] = {"IT", "IL", "EF", "EC",
-                                         "CG", "OQ", "OD", "UV"};
-/* Words shorter than this are left as read. */
-#define MEND_MIN_LETTERS 4
-
-/* Counts the words one look-alike letter (mend_pairs) away from the n
- * capitals at w (w itself no word), up to 2; when there is only one, it
- * replaces w's letters. */
-static int
-mend_word(char *w, size_t n, ocr_engine *eng)
-{
-    char word[EXTRACT_VALUE_MAX], found[EXTRACT_VALUE_MAX];
-    int count = 0;
-
-    memcpy(word, w, n);
-    word[n] = '\0';
-    for (size_t i = 0; i < n && count < 2; i++)
-        for (size_t k = 0; k < sizeof(mend_pairs) / sizeof(mend_pairs[0]);
-             k++) {
-            const char *p = strchr(mend_pairs[k], w[i]);
-            char keep = word[i];
-            if (p == NULL)
-                continue;
-            word[i] = p == mend_pairs[k] ? mend_pairs[k][1] : mend_pairs[k][0];
-            if (ocr_engine_is_word(eng, word) && count++ == 0)
-                memcpy(found, word, n + 1);
-            word[i] = keep;
-        }
-    if (count == 1)
-        memcpy(w, found, n);
-    return count;
-}
-
-/*
- * In prose (names, streets, cities: a charset with lower case), a word of
- * capitals that is no English word (ocr_engine_is_word, the model's
- * dictionary) but becomes exactly one by changing one letter for its
- * look-alike in poor print (mend_pairs) is that word: HTCKORY is HICKORY,
- * CENIER CENTER. The field is flagged word_mended. A name the dictionary
- * lacks can be broken so (TRESSA would become IRESSA): of 4,700 words of
- * American names, cities and streets (faker's lists), 24 would be. On
- * the dev sets, 42 fields better (fax 13, black-and-white and multipage
- * 20, photo 4, hand-filled 5), none worse.
- */
-static void
-mend_words(const reader *rd, extract_result *res, ocr_engine *eng)
-{
-    for (size_t f = 0; f < res->nfields; f++) {
-        char *v = res->fields[f].raw;
-        size_t i = 0;
-        if (strchr(rd->tpl->fields[f].charset, 'a') == NULL)
-            continue;
-        while (v[i] != '\0') {
-            size_t n = 0;
-            while (v[i + n] >= 'A' && v[i + n] <= 'Z')
-                n++;
-            if (n >= MEND_MIN_LETTERS &&
-                (i == 0 || strchr(" ,-'.", v[i - 1])) &&
-                (v[i + n] == '\0' || strchr(" ,-'.", v[i + n]))) {
-                char word[EXTRACT_VALUE_MAX];
-                memcpy(word, v + i, n);
-                word[n] = '\0';
-                if (!ocr_engine_is_word(eng, word) &&
-                    mend_word(v + i, n, eng) == 1)
-                    res->fields[f].word_mended = 1;
-            }
-            i += n > 0 ? n : 1;
-        }
+        extract__drop_specks(res->fields[f].raw, names);
+        if (extract__mend_words(res->fields[f].raw, eng))
+            res->fields[f].word_mended = 1;
     }
 }
 
@@ -3031,10 +2941,8 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
     }
     if (rc == CS_OK && !rd.hand)
         lookalikes_apply(&rd, res, 1);
-    if (rc == CS_OK) {
-        drop_specks(&rd, res);
-        mend_words(&rd, res, eng);
-    }
+    if (rc == CS_OK)
+        tidy_prose(&rd, res, eng);
     if (rc == CS_OK)
         mark_ink_beside(&rd, res);
 cleanup:

@@ -1,0 +1,130 @@
+/*
+ * test_words.c: prose tidied after reading (extract/words.c): specks read
+ * as punctuation, and words mended by the English model's dictionary
+ * (with a Tesseract engine, as the reader has).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "extract/extract_internal.h"
+#include "tests/support/support.h"
+
+static ocr_engine *eng;
+
+struct speck_case {
+    const char *name;
+    const char *read;
+    int keep_commas;
+    const char *want;
+};
+
+static const struct speck_case speck_cases[] = {
+    {"apostrophe_between_words", "8522'PINE WAY", 0, "8522 PINE WAY"},
+    {"apostrophe_before_blank", "23519 RIVER' DR", 0, "23519 RIVER DR"},
+    {"apostrophe_first", "'OAK LN", 0, "OAK LN"},
+    {"apostrophe_last", "OAK LN'", 0, "OAK LN"},
+    {"apostrophe_in_name", "O'BRIEN", 0, "O'BRIEN"},
+    {"apostrophe_possessive", "ST MARY'S CLINIC", 0, "ST MARY'S CLINIC"},
+    {"apostrophe_lower_case", "Mary's", 0, "Mary's"},
+    {"comma_glued", "NORTH LN,UNIT 338", 0, "NORTH LN UNIT 338"},
+    {"comma_after_blank", "MEDICARE PART ,B", 0, "MEDICARE PART B"},
+    {"comma_with_blank", "SMITH, JOHN", 0, "SMITH, JOHN"},
+    {"comma_last", "SMITH,", 0, "SMITH,"},
+    {"comma_in_name_kept", "DOE,JANE", 1, "DOE,JANE"},
+    {"apostrophe_in_name_field", "DOE,JANE'", 1, "DOE,JANE"},
+    {"nothing", "", 0, ""},
+};
+
+static void
+test_speck_case(void **state)
+{
+    const struct speck_case *c = *state;
+    char v[EXTRACT_VALUE_MAX];
+
+    (void)snprintf(v, sizeof(v), "%s", c->read);
+    extract__drop_specks(v, c->keep_commas);
+    assert_string_equal(v, c->want);
+}
+
+struct mend_case {
+    const char *name;
+    const char *read;
+    const char *want;
+    int mended;
+};
+
+static const struct mend_case mend_cases[] = {
+    /* one look-alike: T for I, Q for O, F for E */
+    {"t_for_i", "28110 HTCKORY CIR", "28110 HICKORY CIR", 1},
+    {"q_for_o", "BERGSTRQM, MIA, C", "BERGSTROM, MIA, C", 1},
+    {"in_city_state_zip", "ST LOUTS MO 63149", "ST LOUIS MO 63149", 1},
+    {"before_comma", "LEWTS, CHERYL", "LEWIS, CHERYL", 1},
+    /* two in a long word, none mends alone */
+    {"two_in_long_word", "MTNNEAPOLTS", "MINNEAPOLIS", 1},
+    /* words and what is no word of capitals are left */
+    {"words_kept", "28110 HICKORY CIR", "28110 HICKORY CIR", 0},
+    {"short_word_kept", "ST LOTS", "ST LOTS", 0},
+    {"word_with_digit_kept", "UNIT 3B4T", "UNIT 3B4T", 0},
+    {"lower_case_kept", "Htckory", "Htckory", 0},
+    /* a name one look-alike from no word: left (ORTIZ) */
+    {"name_kept", "ORTIZ FAMILY", "ORTIZ FAMILY", 0},
+};
+
+static void
+test_mend_case(void **state)
+{
+    const struct mend_case *c = *state;
+    char v[EXTRACT_VALUE_MAX];
+
+    (void)snprintf(v, sizeof(v), "%s", c->read);
+    assert_int_equal(extract__mend_words(v, eng), c->mended);
+    assert_string_equal(v, c->want);
+}
+
+/* Without an engine there is no dictionary: nothing is mended. */
+static void
+test_mend_without_engine(void **state)
+{
+    char v[] = "28110 HTCKORY CIR";
+
+    (void)state;
+    assert_int_equal(extract__mend_words(v, NULL), 0);
+    assert_string_equal(v, "28110 HTCKORY CIR");
+}
+
+static int
+group_setup(void **state)
+{
+    cs_error err = CS_ERROR_INIT;
+
+    (void)state;
+    return ocr_engine_new(&eng, NULL, &err) == CS_OK ? 0 : -1;
+}
+
+static int
+group_teardown(void **state)
+{
+    (void)state;
+    ocr_engine_free(eng);
+    return 0;
+}
+
+int
+main(void)
+{
+    static struct CMUnitTest
+        tests[TS_COUNT(speck_cases) + TS_COUNT(mend_cases) + 1];
+    size_t n = 0;
+
+    TS_ADD_ROWS(tests, n, speck_cases, test_speck_case, NULL);
+    TS_ADD_ROWS(tests, n, mend_cases, test_mend_case, NULL);
+    TS_ADD_TEST(tests, n, "mend_without_engine", test_mend_without_engine,
+                NULL);
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
