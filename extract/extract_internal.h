@@ -295,6 +295,11 @@ const char *extract__pointer_check(const char *pointer, const char *filled);
  * of state (a USPS code), 0 otherwise. */
 int extract__zip_in_state(const char *state, const char *zip);
 
+/* The USPS code of the only state whose ZIP codes begin like zip's first
+ * three digits; NULL when none does, or several share them (967: Hawaii
+ * and American Samoa). */
+const char *extract__zip_state(const char *zip);
+
 /*
  * Plain-words description of a reason id, for people ("NPI check digit
  * does not match"). Unknown ids return the id itself.

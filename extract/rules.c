@@ -395,6 +395,20 @@ extract__zip_in_state(const char *state, const char *zip)
     return 0;
 }
 
+const char *
+extract__zip_state(const char *zip)
+{
+    const char *only = NULL;
+
+    for (size_t i = 0; i < sizeof(zip_prefixes) / sizeof(zip_prefixes[0]); i++)
+        if (extract__zip_in_state(zip_prefixes[i].state, zip)) {
+            if (only != NULL && strcmp(only, zip_prefixes[i].state) != 0)
+                return NULL; /* a prefix places share */
+            only = zip_prefixes[i].state;
+        }
+    return only;
+}
+
 /* The ZIP code of "CITY ST ZIP" (ok_city_state_zip) begins with one of
  * the state's prefixes (extract__zip_in_state). */
 static int
@@ -552,6 +566,8 @@ static const rule_step rule_steps[] = {
 /* Reasons that other parts of the extract stage produce. */
 static const reason_entry other_reasons[] = {
     {"low_confidence", "OCR was unsure of this reading"},
+    {"state_from_zip", "the state code read is none; the state is the one "
+                       "the ZIP code's first three digits belong to"},
     {"word_mended", "a letter that looks like another in poor print (I "
                     "and T, E and F) was changed to make an English word: "
                     "check the spelling"},

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "extract/extract.h"
+#include "extract/extract_internal.h"
 #include "tests/support/support.h"
 
 static extract_template *tpl;
@@ -204,15 +204,85 @@ test_zip_state_check(void **state)
     free(values);
 }
 
+/* A field of a page read from a scan: field id's raw reading. */
+static void
+set_read(extract_result *res, const char *id, const char *raw)
+{
+    size_t i = extract__template_field_index(tpl, id);
+
+    assert_true(i < res->nfields);
+    (void)snprintf(res->fields[i].raw, sizeof(res->fields[i].raw), "%s", raw);
+    res->fields[i].has_ink = 1;
+    res->fields[i].confidence = 99.0;
+    res->fields[i].min_confidence = 99.0;
+}
+
+static const extract_field *
+field_of(const extract_result *res, const char *id)
+{
+    return &res->fields[extract__template_field_index(tpl, id)];
+}
+
+static int
+flagged_with(const extract_field *f, const char *reason)
+{
+    for (size_t i = 0; i < f->nreasons; i++)
+        if (strcmp(f->reasons[i], reason) == 0)
+            return 1;
+    return 0;
+}
+
+/* A state code read from a scan that is no state code, beside a valid ZIP
+ * code, is the ZIP's state (62: Illinois), flagged state_from_zip; not
+ * where the ZIP's prefix is shared (967: Hawaii and American Samoa), nor
+ * a state a person typed (test_zip_state_check). Within "CITY ST ZIP" the
+ * same. */
+static void
+test_state_from_zip(void **state)
+{
+    extract_result res;
+
+    (void)state;
+    memset(&res, 0, sizeof(res));
+    res.form = tpl;
+    res.reg.method = EXTRACT_REG_RULES;
+    res.nfields = extract_template_field_count(tpl);
+    res.fields = calloc(res.nfields, sizeof(*res.fields));
+    assert_non_null(res.fields);
+    for (size_t i = 0; i < res.nfields; i++) {
+        res.fields[i].id = extract_template_field_id(tpl, i);
+        res.fields[i].kind = tpl->fields[i].kind;
+    }
+    set_read(&res, "patient_state", "I I");
+    set_read(&res, "patient_zip", "62704");
+    set_read(&res, "insured_state", "XX");
+    set_read(&res, "insured_zip", "96799");
+    set_read(&res, "billing_provider_city_state_zip", "DETROIT M1 48233");
+    extract__review(&res, &today);
+    assert_string_equal(field_of(&res, "patient_state")->value, "IL");
+    assert_true(
+        flagged_with(field_of(&res, "patient_state"), "state_from_zip"));
+    assert_false(flagged_with(field_of(&res, "patient_state"), "state_code"));
+    assert_string_equal(field_of(&res, "insured_state")->value, "XX");
+    assert_true(flagged_with(field_of(&res, "insured_state"), "state_code"));
+    assert_string_equal(
+        field_of(&res, "billing_provider_city_state_zip")->value,
+        "DETROIT MI 48233");
+    assert_true(flagged_with(field_of(&res, "billing_provider_city_state_zip"),
+                             "state_from_zip"));
+    free(res.fields);
+}
+
 int
 main(void)
 {
-    static struct CMUnitTest tests[TS_COUNT(value_cases) + 3];
+    static struct CMUnitTest tests[TS_COUNT(value_cases) + 4];
     size_t n = 0;
 
     TS_ADD_ROWS(tests, n, value_cases, test_value_case, NULL);
     TS_ADD_TEST(tests, n, "unknown_field", test_unknown_field, NULL);
     TS_ADD_TEST(tests, n, "cross_checks", test_cross_checks, NULL);
     TS_ADD_TEST(tests, n, "zip_state_check", test_zip_state_check, NULL);
+    TS_ADD_TEST(tests, n, "state_from_zip", test_state_from_zip, NULL);
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
