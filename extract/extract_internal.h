@@ -93,6 +93,9 @@ struct extract_template {
 size_t extract__template_field_index(const extract_template *tpl,
                                      const char *id);
 
+/* 1 when field def lists the rule called rule. */
+int extract__field_has_rule(const extract_field_def *def, const char *rule);
+
 /* ---- Registration helpers (register.c) ------------------------------- */
 
 /* Maps a reference rectangle to the page through xf. */

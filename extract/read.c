@@ -2624,12 +2624,10 @@ tidy_prose(const reader *rd, extract_result *res, ocr_engine *eng)
 {
     for (size_t f = 0; f < res->nfields; f++) {
         const extract_field_def *def = &rd->tpl->fields[f];
-        int names = 0;
         if (strchr(def->charset, 'a') == NULL)
             continue;
-        for (size_t r = 0; r < def->nrules; r++)
-            names |= strcmp(def->rules[r], "person_name") == 0;
-        extract__drop_specks(res->fields[f].raw, names);
+        extract__drop_specks(res->fields[f].raw,
+                             extract__field_has_rule(def, "person_name"));
         if (extract__mend_words(res->fields[f].raw, eng))
             res->fields[f].word_mended = 1;
     }

@@ -383,6 +383,15 @@ extract__template_field_index(const extract_template *tpl, const char *id)
     return (size_t)-1;
 }
 
+int
+extract__field_has_rule(const extract_field_def *def, const char *rule)
+{
+    for (size_t r = 0; r < def->nrules; r++)
+        if (strcmp(def->rules[r], rule) == 0)
+            return 1;
+    return 0;
+}
+
 /* Resolves a field reference (with "{n}" expanded) to an index. */
 static cs_status
 check_ref(parser *p, size_t *out, const json_t *c, const char *key, int n)
