@@ -318,15 +318,6 @@ list_add(char *list, size_t size, const char *id)
     (void)snprintf(list + len, size - len, "%s%s", len > 0 ? ", " : "", id);
 }
 
-static int
-has_reason(const extract_field *f, const char *reason)
-{
-    for (size_t i = 0; i < f->nreasons; i++)
-        if (strcmp(f->reasons[i], reason) == 0)
-            return 1;
-    return 0;
-}
-
 /* The record of res parses and has the documented keys and types, and
  * says what res says. */
 static void
@@ -464,12 +455,12 @@ check_against_truth(const extract_result *res, const json_t *truth,
         reason[colon - spec] = '\0';
         f = extract_result_field(res, colon + 1);
         assert_non_null(f);
-        if (!f->review || !has_reason(f, reason))
+        if (!f->review || !ts_has_reason(f, reason))
             print_error("%s: planted %s not flagged on its field (review "
                         "%d, %zu reasons)\n",
                         what, spec, f->review, f->nreasons);
         assert_true(f->review);
-        assert_true(has_reason(f, reason));
+        assert_true(ts_has_reason(f, reason));
         assert_true(res->review);
     }
 }
@@ -730,7 +721,7 @@ test_letter_on_digit_flagged(void **state)
     assert_false(s.res->handwritten);
     /* read as printed, or flagged for what the shape says */
     assert_true(strcmp(f->value, "Y4 5HCWXAM9") == 0 ||
-                (f->review && has_reason(f, "shape_mismatch")));
+                (f->review && ts_has_reason(f, "shape_mismatch")));
     assert_int_equal(f->value[strlen(f->value) - 1], '9');
 }
 
@@ -751,7 +742,7 @@ test_lookalikes_settled_by_page(void **state)
                            "6E05UC3XT92");
     assert_false(s.res->handwritten);
     assert_string_equal(f->value, "6E05UC3XT92");
-    assert_true(f->review && has_reason(f, "shape_mismatch"));
+    assert_true(f->review && ts_has_reason(f, "shape_mismatch"));
     /* its ICD Z00.00 keeps its letter and its zeros */
     f = extract_result_field(s.res, "diagnosis_a");
     assert_non_null(f);
@@ -822,7 +813,7 @@ test_word_mended(void **state)
     f = read_fixture_field(FIXTURES "mend0025_bw300.tif", "patient_name",
                            "LEWIS, CHERYL");
     assert_string_equal(f->value, "LEWIS, CHERYL");
-    assert_true(f->review && has_reason(f, "word_mended"));
+    assert_true(f->review && ts_has_reason(f, "word_mended"));
 }
 
 /* A black-and-white scan (the red form turned black, then removed) with
@@ -959,7 +950,7 @@ test_blank_page_as_cms1500(void **state)
     for (size_t i = 0; i < s.res->nfields; i++) {
         assert_string_equal(s.res->fields[i].value, "");
         assert_true(s.res->fields[i].review);
-        assert_true(has_reason(&s.res->fields[i], "not_registered"));
+        assert_true(ts_has_reason(&s.res->fields[i], "not_registered"));
     }
     check_record(s.res, "blank.png", 1, "0123456789abcdef");
 }
@@ -991,15 +982,15 @@ test_unfilled_form_data_missing(void **state)
         const extract_field *f = &s.res->fields[i];
         assert_string_equal(f->value, "");
         assert_true(f->review);
-        assert_true(has_reason(f, "data_missing"));
-        required += has_reason(f, "required_missing");
+        assert_true(ts_has_reason(f, "data_missing"));
+        required += ts_has_reason(f, "required_missing");
     }
-    assert_true(has_reason(extract_result_field(s.res, "patient_name"),
-                           "required_missing"));
-    assert_true(has_reason(extract_result_field(s.res, "line1_charges"),
-                           "required_missing"));
-    assert_false(has_reason(extract_result_field(s.res, "line2_charges"),
-                            "required_missing"));
+    assert_true(ts_has_reason(extract_result_field(s.res, "patient_name"),
+                              "required_missing"));
+    assert_true(ts_has_reason(extract_result_field(s.res, "line1_charges"),
+                              "required_missing"));
+    assert_false(ts_has_reason(extract_result_field(s.res, "line2_charges"),
+                               "required_missing"));
     print_message("%zu required fields missing\n", required);
     assert_int_equal(required, 21);
 }

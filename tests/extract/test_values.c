@@ -223,15 +223,6 @@ field_of(const extract_result *res, const char *id)
     return &res->fields[extract__template_field_index(tpl, id)];
 }
 
-static int
-flagged_with(const extract_field *f, const char *reason)
-{
-    for (size_t i = 0; i < f->nreasons; i++)
-        if (strcmp(f->reasons[i], reason) == 0)
-            return 1;
-    return 0;
-}
-
 /* A state code read from a scan that is no state code, beside a valid ZIP
  * code, is the ZIP's state (62: Illinois), flagged state_from_zip; not
  * where the ZIP's prefix is shared (967: Hawaii and American Samoa), nor
@@ -261,15 +252,15 @@ test_state_from_zip(void **state)
     extract__review(&res, &today);
     assert_string_equal(field_of(&res, "patient_state")->value, "IL");
     assert_true(
-        flagged_with(field_of(&res, "patient_state"), "state_from_zip"));
-    assert_false(flagged_with(field_of(&res, "patient_state"), "state_code"));
+        ts_has_reason(field_of(&res, "patient_state"), "state_from_zip"));
+    assert_false(ts_has_reason(field_of(&res, "patient_state"), "state_code"));
     assert_string_equal(field_of(&res, "insured_state")->value, "XX");
-    assert_true(flagged_with(field_of(&res, "insured_state"), "state_code"));
+    assert_true(ts_has_reason(field_of(&res, "insured_state"), "state_code"));
     assert_string_equal(
         field_of(&res, "billing_provider_city_state_zip")->value,
         "DETROIT MI 48233");
-    assert_true(flagged_with(field_of(&res, "billing_provider_city_state_zip"),
-                             "state_from_zip"));
+    assert_true(ts_has_reason(field_of(&res, "billing_provider_city_state_zip"),
+                              "state_from_zip"));
     free(res.fields);
 }
 

@@ -326,3 +326,12 @@ ts_scan_page1(intake_page *page, const char *path)
     intake_doc_free(doc);
     return 0;
 }
+
+int
+ts_has_reason(const extract_field *f, const char *reason)
+{
+    for (size_t i = 0; i < f->nreasons; i++)
+        if (strcmp(f->reasons[i], reason) == 0)
+            return 1;
+    return 0;
+}

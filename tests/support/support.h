@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "extract/extract.h"
 #include "intake/intake.h"
 
 /* ---- Tables of tests ------------------------------------------------ */
@@ -119,5 +120,8 @@ json_t *ts_truth_load(const char *scan);
 
 /* The first page of the scan at path into *page (intake_page_clear it). */
 int ts_scan_page1(intake_page *page, const char *path);
+
+/* 1 when field f is flagged with reason, 0 otherwise. */
+int ts_has_reason(const extract_field *f, const char *reason);
 
 #endif
