@@ -48,12 +48,16 @@ typedef struct reader {
     struct seen_chars *seen; /* characters read so far (note_chars) */
 } reader;
 
-/* What ocr_digit_read said of character (x, y, w, h) of field f: the
+/* What the shape networks said of character (x, y, w, h) of field f: the
  * same characters are weighed on each rendering a page is read again on,
  * and their ink does not change. */
+#define SHAPE_DIGIT 1 /* p holds ocr_digit_read's reading */
+#define SHAPE_GLYPH 2 /* q holds ocr_glyph_read's reading */
 typedef struct shape_seen {
     int f, x, y, w, h;
+    int read; /* SHAPE_DIGIT, SHAPE_GLYPH: which of p, q are filled */
     double p[OCR_DIGIT_CLASSES];
+    double q[OCR_GLYPH_CLASSES];
 } shape_seen;
 
 typedef struct shape_memo {
@@ -1261,20 +1265,69 @@ char_glyph(const reader *rd, int f, const comp *g)
     return pix;
 }
 
+/* The memo's entry for character g of field f, made (empty) when there
+ * is none; NULL without a memo or out of memory (then nothing is kept). */
+static shape_seen *
+shape_entry(const reader *rd, int f, const comp *g)
+{
+    shape_memo *m = rd->memo;
+
+    if (m == NULL)
+        return NULL;
+    for (size_t i = 0; i < m->n; i++) {
+        shape_seen *e = &m->seen[i];
+        if (e->f == f && e->x == g->x && e->y == g->y && e->w == g->w &&
+            e->h == g->h)
+            return e;
+    }
+    if (m->n == m->cap) {
+        size_t cap = m->cap > 0 ? 2 * m->cap : 64;
+        shape_seen *grown = realloc(m->seen, cap * sizeof(*grown));
+        if (grown == NULL)
+            return NULL;
+        m->seen = grown;
+        m->cap = cap;
+    }
+    m->seen[m->n] = (shape_seen){f, g->x, g->y, g->w, g->h, 0, {0}, {0}};
+    return &m->seen[m->n++];
+}
+
+/* Reads character g of field f with network which (SHAPE_DIGIT:
+ * ocr_digit_read into p, n classes; SHAPE_GLYPH: ocr_glyph_read), once a
+ * page (the memo keeps it). */
+static cs_status
+char_shape_read(double *p, size_t n, int which, const reader *rd, int f,
+                const comp *g, cs_error *err)
+{
+    shape_seen *e = shape_entry(rd, f, g);
+    double *kept = e == NULL ? NULL : which == SHAPE_DIGIT ? e->p : e->q;
+    PIX *pix;
+    cs_status rc;
+
+    if (e != NULL && (e->read & which)) {
+        memcpy(p, kept, n * sizeof(*p));
+        return CS_OK;
+    }
+    pix = char_glyph(rd, f, g);
+    if (pix == NULL)
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
+    rc = which == SHAPE_DIGIT ? ocr_digit_read(p, pix, err)
+                              : ocr_glyph_read(p, pix, err);
+    pixDestroy(&pix);
+    if (rc == CS_OK && e != NULL) {
+        memcpy(kept, p, n * sizeof(*p));
+        e->read |= which;
+    }
+    return rc;
+}
+
 /* Reads character g of field f with the character network alone
  * (ocr_glyph_read) into p. */
 static cs_status
 char_glyph_read(double p[OCR_GLYPH_CLASSES], const reader *rd, int f,
                 const comp *g, cs_error *err)
 {
-    PIX *pix = char_glyph(rd, f, g);
-    cs_status rc;
-
-    if (pix == NULL)
-        return cs_error_set(err, CS_ENOMEM, "out of memory");
-    rc = ocr_glyph_read(p, pix, err);
-    pixDestroy(&pix);
-    return rc;
+    return char_shape_read(p, OCR_GLYPH_CLASSES, SHAPE_GLYPH, rd, f, g, err);
 }
 
 /* Reads character g of field f by its shape (ocr_digit_read) into p. */
@@ -1282,36 +1335,7 @@ static cs_status
 char_digit_read(double p[OCR_DIGIT_CLASSES], const reader *rd, int f,
                 const comp *g, cs_error *err)
 {
-    shape_memo *m = rd->memo;
-    PIX *pix;
-    cs_status rc;
-
-    for (size_t i = 0; m != NULL && i < m->n; i++) {
-        const shape_seen *e = &m->seen[i];
-        if (e->f == f && e->x == g->x && e->y == g->y && e->w == g->w &&
-            e->h == g->h) {
-            memcpy(p, e->p, sizeof(e->p));
-            return CS_OK;
-        }
-    }
-    pix = char_glyph(rd, f, g);
-    if (pix == NULL)
-        return cs_error_set(err, CS_ENOMEM, "out of memory");
-    rc = ocr_digit_read(p, pix, err);
-    pixDestroy(&pix);
-    if (rc != CS_OK || m == NULL)
-        return rc;
-    if (m->n == m->cap) {
-        size_t cap = m->cap > 0 ? 2 * m->cap : 64;
-        shape_seen *grown = realloc(m->seen, cap * sizeof(*grown));
-        if (grown == NULL)
-            return CS_OK; /* read, not kept */
-        m->seen = grown;
-        m->cap = cap;
-    }
-    m->seen[m->n++] = (shape_seen){f, g->x, g->y, g->w, g->h, {0}};
-    memcpy(m->seen[m->n - 1].p, p, sizeof(m->seen[0].p));
-    return CS_OK;
+    return char_shape_read(p, OCR_DIGIT_CLASSES, SHAPE_DIGIT, rd, f, g, err);
 }
 
 /* 1 when sym is no blank and its middle falls in [lo, hi). */
