@@ -298,6 +298,12 @@ const char *extract__pointer_check(const char *pointer, const char *filled);
  * of state (a USPS code), 0 otherwise. */
 int extract__zip_in_state(const char *state, const char *zip);
 
+/* The ZIP code of "CITY ST ZIP" v: the part after its last blank, when two
+ * characters (the state) stand between that blank and the one before,
+ * after the city; NULL otherwise. The state begins 3 characters before
+ * the ZIP code. */
+const char *extract__csz_zip(const char *v);
+
 /* The USPS code of the only state whose ZIP codes begin like zip's first
  * three digits; NULL when none does, or several share them (967: Hawaii
  * and American Samoa). */

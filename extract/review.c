@@ -137,20 +137,19 @@ state_from_zip(extract_field *f, const char *zip)
 static void
 city_state_from_zip(extract_field *f, const struct tm *today)
 {
-    char *v = f->value, *zip = strrchr(v, ' ');
-    char state[3];
-    const char *only;
+    const char *zip = extract__csz_zip(f->value), *only;
+    char *state = zip != NULL ? f->value + (zip - f->value) - 3 : NULL;
+    char code[3];
 
-    if (zip == NULL || zip - v < 4 || zip[-3] != ' ' ||
-        extract__rule_check("zip", zip + 1, today) != NULL)
+    if (zip == NULL || extract__rule_check("zip", zip, today) != NULL)
         return;
-    memcpy(state, zip - 2, 2);
-    state[2] = '\0';
-    if (extract__rule_check("state", state, today) == NULL)
+    memcpy(code, state, 2);
+    code[2] = '\0';
+    if (extract__rule_check("state", code, today) == NULL)
         return;
-    only = state_from_zip(f, zip + 1);
+    only = state_from_zip(f, zip);
     if (only != NULL)
-        memcpy(zip - 2, only, 2);
+        memcpy(state, only, 2);
 }
 
 static void

@@ -356,38 +356,54 @@ ok_city(const char *v, const struct tm *today)
     return n > 0 && v[n] == '\0';
 }
 
+const char *
+extract__csz_zip(const char *v)
+{
+    const char *zip = strrchr(v, ' ');
+
+    if (zip == NULL || zip - v < 4 || zip[-3] != ' ' || zip[-4] == ' ')
+        return NULL;
+    return zip + 1;
+}
+
 /* "CITY ST ZIP": a USPS state code and a ZIP code (ok_zip) after a city
  * (ok_city), each part one blank apart. */
 static int
 ok_city_state_zip(const char *v, const struct tm *today)
 {
-    const char *zip = strrchr(v, ' ');
+    const char *zip = extract__csz_zip(v);
     char state[3], city[EXTRACT_VALUE_MAX];
     size_t n;
 
-    if (zip == NULL || zip - v < 4 || zip[-3] != ' ' || zip[-4] == ' ')
+    if (zip == NULL)
         return 0;
-    n = (size_t)(zip - v - 3);
+    n = (size_t)(zip - v - 4);
     if (n >= sizeof(city))
         return 0;
     memcpy(city, v, n);
     city[n] = '\0';
     if (!ok_city(city, today))
         return 0;
-    memcpy(state, zip - 2, 2);
+    memcpy(state, zip - 3, 2);
     state[2] = '\0';
-    return ok_state(state, today) && ok_zip(zip + 1, today);
+    return ok_state(state, today) && ok_zip(zip, today);
+}
+
+/* The three-digit prefix zip begins with; -1 when it does not begin
+ * with three digits. */
+static int
+zip_prefix(const char *zip)
+{
+    if (!is_digit(zip[0]) || !is_digit(zip[1]) || !is_digit(zip[2]))
+        return -1;
+    return (zip[0] - '0') * 100 + (zip[1] - '0') * 10 + (zip[2] - '0');
 }
 
 int
 extract__zip_in_state(const char *state, const char *zip)
 {
-    int prefix;
+    int prefix = zip_prefix(zip);
 
-    if (strlen(state) != 2 || !is_digit(zip[0]) || !is_digit(zip[1]) ||
-        !is_digit(zip[2]))
-        return 0;
-    prefix = (zip[0] - '0') * 100 + (zip[1] - '0') * 10 + (zip[2] - '0');
     for (size_t i = 0; i < sizeof(zip_prefixes) / sizeof(zip_prefixes[0]); i++)
         if (prefix >= zip_prefixes[i].first && prefix <= zip_prefixes[i].last &&
             strcmp(state, zip_prefixes[i].state) == 0)
@@ -398,11 +414,12 @@ extract__zip_in_state(const char *state, const char *zip)
 const char *
 extract__zip_state(const char *zip)
 {
+    int prefix = zip_prefix(zip);
     const char *only = NULL;
 
     for (size_t i = 0; i < sizeof(zip_prefixes) / sizeof(zip_prefixes[0]); i++)
-        if (extract__zip_in_state(zip_prefixes[i].state, zip)) {
-            if (only != NULL && strcmp(only, zip_prefixes[i].state) != 0)
+        if (prefix >= zip_prefixes[i].first && prefix <= zip_prefixes[i].last) {
+            if (only != NULL)
                 return NULL; /* a prefix places share */
             only = zip_prefixes[i].state;
         }
@@ -414,15 +431,15 @@ extract__zip_state(const char *zip)
 static int
 ok_zip_in_state(const char *v, const struct tm *today)
 {
-    const char *zip = strrchr(v, ' ');
+    const char *zip = extract__csz_zip(v);
     char state[3];
 
     (void)today;
-    if (zip == NULL || zip - v < 3)
+    if (zip == NULL)
         return 0;
-    memcpy(state, zip - 2, 2);
+    memcpy(state, zip - 3, 2);
     state[2] = '\0';
-    return extract__zip_in_state(state, zip + 1);
+    return extract__zip_in_state(state, zip);
 }
 
 static int
