@@ -44,6 +44,7 @@ def generate_one(out, seed, idx, kind, style=None):
     render.INK_LEVEL = style.get("ink_level")
     render.STEADY_HAND = bool(style.get("steady_hand"))
     render.MIXED_CASE = bool(style.get("mixed_case"))
+    render.OFF_GRID = bool(style.get("off_grid"))
     style, writer = scan.KINDS[kind]
     prng = random.Random("scan:%d:%d:%s" % (seed, idx, kind))
     nrng = np.random.default_rng([seed & 0xFFFFFFFF, idx, ALL_KINDS.index(kind), 1500])
@@ -104,6 +105,10 @@ def main(argv=None):
     ap.add_argument("--steady-hand", action="store_true",
                     help="hand-filled kind: one size, every character on the baseline, "
                          "no tilt (default: a hand's jitter)")
+    ap.add_argument("--off-grid", action="store_true",
+                    help="fixed-pitch kinds: the print is off the grid by whole characters "
+                         "(1-4 right or 1-2 left) and a line up or down or none, besides the usual "
+                         "offset of up to half a character")
     ap.add_argument("--quiet", action="store_true")
     a = ap.parse_args(argv)
     kinds = [k.strip() for k in a.kinds.split(",") if k.strip()]
@@ -118,7 +123,8 @@ def main(argv=None):
     if a.ink is not None and not 0 <= a.ink <= 255:
         ap.error("--ink must be 0-255")
     style = {"mono_font": a.mono_font, "hand_font": a.hand_font, "mono_size": a.mono_size,
-             "ink_level": a.ink, "steady_hand": a.steady_hand, "mixed_case": a.mixed_case}
+             "ink_level": a.ink, "steady_hand": a.steady_hand, "mixed_case": a.mixed_case,
+             "off_grid": a.off_grid}
     tasks = [(a.out, a.seed, i, k, style) for i in range(a.start, a.start + a.count)
              for k in kinds]
     t0 = time.time()

@@ -33,6 +33,7 @@ MONO_SIZE = None     # fixed-pitch print size in px (default 43-46 at random)
 INK_LEVEL = None     # gray level of printed data (default 0-35: black)
 STEADY_HAND = False  # hand-filled: one size, no per-character jitter or tilt
 MIXED_CASE = False   # proportional: text in mixed case (Lindqvist, Joyce)
+OFF_GRID = False     # fixed-pitch print: the offset adds whole cells and lines
 
 # Baseline of printed text, from the top of its 50-px cell.
 BASELINE = 41
@@ -90,6 +91,13 @@ def render_mono(claim, rng, size=None):
     # small offsets more likely than large ones
     ox = rng.triangular(-15, 15, 0)
     oy = rng.triangular(-25, 25, 0)
+    if OFF_GRID:
+        # a sheet fed askew into the printer, a form typed by hand on a
+        # typewriter: one to four cells right or one or two left (the
+        # form's first cells lie two from the paper's edge), a line up or
+        # down or none
+        ox += rng.choice([-2, -1, 1, 2, 3, 4]) * CELL_W
+        oy += rng.choice([-1, 0, 1]) * 50
     jitter = {}
     ink = Image.new("L", (PAGE_W, PAGE_H), 0)
     d = ImageDraw.Draw(ink)
