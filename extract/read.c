@@ -39,6 +39,7 @@ typedef struct reader {
     double dx, dy; /* printer offset, reference pixels */
     int mono;      /* the print has a fixed pitch (its rhythm is clear) */
     int hand;      /* the page was filled by hand (written_by_hand) */
+    int off_grid;  /* printed off the grid by whole cells or lines */
     comp *comps;
     size_t ncomps;
     PIXA *pixa; /* the components' own pixels */
@@ -518,6 +519,110 @@ choose_offset_line(reader *rd)
         rd->spots[k].z.y -= other - rd->dy;
 }
 
+/* Data typed off the grid by whole characters or lines (a sheet fed
+ * askew into a printer, a form typed on a typewriter) measures the same
+ * phase as data on it, and was read into its neighbours' fields, or
+ * none: the offset's whole cells and lines are found where the texts
+ * begin. A text begins where a character has no other within TEXT_GAP
+ * pitches to its left on its line; on the grid, texts begin at their
+ * fields' first cells (and marks in their boxes). The whole shift, within
+ * OFFSET_CELLS_MAX and a half cells and OFFSET_LINES_MAX and a half lines
+ * of the grid, at which most begin there is taken when it is clearly
+ * more than at none: at least OFFSET_MIN_STARTS and OFFSET_MIN_SHARE of
+ * the beginnings, OFFSET_CLEARLY times as many. Printed pages off by 1-4
+ * cells and a line begin there 81-90% at their shift and 0-12% at none;
+ * pages on the grid (generated scans of every kind, hand-filled too)
+ * 70-90% at none and less at any shift. */
+#define TEXT_GAP 1.6
+#define OFFSET_CELLS_MAX 5
+#define OFFSET_LINES_MAX 1
+#define OFFSET_MIN_STARTS 8
+#define OFFSET_MIN_SHARE 0.3
+#define OFFSET_CLEARLY 2
+
+/* How many of the n text beginnings starts lie at a field's first cell
+ * (or a check box) when the spots are shifted by (sx, sy) reference
+ * pixels. */
+static size_t
+starts_on_grid(const reader *rd, const comp *const *starts, size_t n, double sx,
+               double sy)
+{
+    const extract_template *tpl = rd->tpl;
+    size_t count = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const comp *c = starts[i];
+        for (size_t k = 0; k < rd->nspots; k++) {
+            const spot *s = &rd->spots[k];
+            int check = tpl->fields[s->field].kind == EXTRACT_KIND_CHECK;
+            double ax =
+                s->z.x + sx + (check ? 0.5 * s->z.w : 0.5 * tpl->pitch_x);
+            double ay = s->z.y + sy + 0.5 * s->z.h;
+            if (fabs(c->rx - ax) <= 0.5 * tpl->pitch_x &&
+                fabs(c->ry - ay) <= 0.5 * tpl->pitch_y) {
+                count++;
+                break;
+            }
+        }
+    }
+    return count;
+}
+
+/* Shifts the spots (and rd->dx, rd->dy) by the whole cells and lines the
+ * print is off the grid, if any. */
+static void
+choose_offset_cells(reader *rd)
+{
+    const extract_template *tpl = rd->tpl;
+    double gap = TEXT_GAP * tpl->pitch_x * rd->xf.ax;
+    const comp **starts = malloc((rd->ncomps + 1) * sizeof(*starts));
+    size_t n = 0, here, best = 0;
+    int bj = 0, bk = 0;
+
+    if (starts == NULL)
+        return;
+    for (size_t i = 0; i < rd->ncomps; i++) {
+        const comp *c = &rd->comps[i];
+        int first = c->big;
+        for (size_t k = 0; first && k < rd->ncomps; k++) {
+            const comp *o = &rd->comps[k];
+            first = !(k != i && o->big && o->x < c->x &&
+                      line_neighbours(c, o, gap));
+        }
+        if (first)
+            starts[n++] = c;
+    }
+    here = starts_on_grid(rd, starts, n, 0.0, 0.0);
+    for (int k = -OFFSET_LINES_MAX - 1; k <= OFFSET_LINES_MAX + 1; k++)
+        for (int j = -OFFSET_CELLS_MAX - 1; j <= OFFSET_CELLS_MAX + 1; j++) {
+            size_t m;
+            if (fabs(rd->dx + j * tpl->pitch_x) >
+                    (OFFSET_CELLS_MAX + 0.5) * tpl->pitch_x ||
+                fabs(rd->dy + k * tpl->pitch_y) >
+                    (OFFSET_LINES_MAX + 0.5) * tpl->pitch_y)
+                continue;
+            m = starts_on_grid(rd, starts, n, j * tpl->pitch_x,
+                               k * tpl->pitch_y);
+            if (m > best ||
+                (m == best && abs(j) + abs(k) < abs(bj) + abs(bk))) {
+                best = m;
+                bj = j;
+                bk = k;
+            }
+        }
+    free(starts);
+    if (best < OFFSET_MIN_STARTS || best < OFFSET_MIN_SHARE * n ||
+        best < OFFSET_CLEARLY * here)
+        return;
+    rd->off_grid = bj != 0 || bk != 0;
+    rd->dx += bj * tpl->pitch_x;
+    rd->dy += bk * tpl->pitch_y;
+    for (size_t k = 0; k < rd->nspots; k++) {
+        rd->spots[k].z.x += bj * tpl->pitch_x;
+        rd->spots[k].z.y += bk * tpl->pitch_y;
+    }
+}
+
 /* The bounding box (page pixels) of field f's components; 0 when none. */
 static int
 field_bbox(ocr_rect *out, const reader *rd, int f)
@@ -829,6 +934,36 @@ crosses_rule(const ocr_page *page, ocr_rect r)
     return on > 0;
 }
 
+/* 1 when a character of field f lost pixels to the page's cleaning
+ * (page->erased: the form's labels and dividers taken out of the data
+ * image), within it or a pixel or two beside it. Print off the grid lies
+ * on the form's print: its strokes there went with it (a T on a label
+ * reads F, a 0 on a divider 6), and what is left may read as a valid
+ * value. Printed on the grid, a character may touch a label's pixels
+ * harmlessly (an NPI's 1 on the "a." before it): only a page off the grid
+ * is asked. */
+static int
+lost_to_cleaning(const reader *rd, const ocr_page *page, int f)
+{
+    if (page->erased == NULL)
+        return 0;
+    for (size_t i = 0; i < rd->ncomps; i++) {
+        const comp *c = &rd->comps[i];
+        BOX *b;
+        l_int32 on = 0;
+        if (c->field != f || !c->big)
+            continue;
+        b = boxCreate(c->x - 2, c->y - 2, c->w + 4, c->h + 4);
+        if (b == NULL)
+            return 0;
+        (void)pixCountPixelsInRect(page->erased, b, &on, NULL);
+        boxDestroy(&b);
+        if (on > 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* Drops from t the symbols whose boxes touch none of the copies' ink
  * (placement pl): OCR's inventions in the blank between two copies. */
 static void
@@ -974,7 +1109,8 @@ read_text(reader *rd, extract_field *out, int f, const placement *pl,
     }
     out->has_ink = 1;
     (void)field_bbox(&out->box, rd, f);
-    out->on_rule = crosses_rule(page, out->box);
+    out->on_rule = crosses_rule(page, out->box) ||
+                   (rd->off_grid && lost_to_cleaning(rd, page, f));
     t = malloc(sizeof(*t));
     t2 = malloc(sizeof(*t2));
     if (t == NULL || t2 == NULL) {
@@ -2909,6 +3045,7 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
     if (rc != CS_OK)
         goto cleanup;
     choose_offset_line(&rd);
+    choose_offset_cells(&rd);
     assign_comps(&rd);
     join_words(&rd, res);
     grow_fields(&rd);

@@ -221,6 +221,19 @@ static const struct page_case page_cases[] = {
      MAKE_REPRINT_BW, 12, 0, 0, 0},
     {"reprint_bw_12px_left", SAMPLES, "claim0001_color300.png", MAKE_REPRINT_BW,
      -12, 0, 0, 0},
+    /* Off the grid by whole characters and lines (a sheet fed askew, a
+     * form typed on a typewriter): read where it was typed, not into the
+     * fields beside (once 27 of 62 exact three cells right, 16 of the
+     * others wrong and not flagged) or not at all (a line off: once 0).
+     * Typed on the form's labels and dividers, a character loses strokes
+     * to their removal: every such field is flagged (60, 48 and 41 of 62
+     * exact). */
+    {"reprint_bw_3cells_right", SAMPLES, "claim0001_color300.png",
+     MAKE_REPRINT_BW, 90, 0, 0, 0.9},
+    {"reprint_bw_cell_left_line_low", SAMPLES, "claim0001_color300.png",
+     MAKE_REPRINT_BW, -30, 50, 0, 0.7},
+    {"reprint_bw_2cells_right_line_high", SAMPLES, "claim0001_color300.png",
+     MAKE_REPRINT_BW, 60, -50, 0, 0.6},
 };
 
 /* The truth's "errors" of page i: the page's own list, or for a
