@@ -25,6 +25,7 @@ result_new(extract_result **out, const extract_template *tpl,
     res->skew_degrees = page->skew_degrees;
     res->skew_confidence = page->skew_confidence;
     res->deskewed = page->deskewed;
+    res->turned = page->turned;
     if (tpl != NULL) {
         res->nfields = tpl->nfields;
         res->fields = calloc(tpl->nfields, sizeof(*res->fields));
@@ -86,6 +87,41 @@ choose_template(const extract_template **tpl_out, extract_registration *reg_out,
     return CS_OK;
 }
 
+/* A sheet fed into the scanner upside down or on its side registers
+ * nowhere, or badly: when the page's registration is in doubt, the page
+ * is turned upside down, then a quarter either way, and taken turned the
+ * first way its template registers without doubt. Otherwise it is turned
+ * back, and *tpl and *reg are left as they were. */
+static cs_status
+choose_turn(const extract_template **tpl, extract_registration *reg,
+            const extract_catalog *cat, const char *name, ocr_page *page,
+            cs_error *err)
+{
+    static const int turns[] = {2, 1, 3};
+    int form_ink = form_ink_present(page);
+    cs_status rc = CS_OK;
+
+    if (*tpl != NULL && !extract__registration_doubtful(reg, form_ink))
+        return CS_OK;
+    for (size_t i = 0; i < sizeof(turns) / sizeof(turns[0]); i++) {
+        const extract_template *t = NULL;
+        extract_registration r;
+        rc = ocr_page_turn(page, turns[i] - page->turned, err);
+        if (rc == CS_OK)
+            rc = choose_template(&t, &r, cat, name, page, err);
+        if (rc != CS_OK)
+            break;
+        if (t != NULL && !extract__registration_doubtful(&r, form_ink)) {
+            *tpl = t;
+            *reg = r;
+            return CS_OK;
+        }
+    }
+    if (rc == CS_OK)
+        rc = ocr_page_turn(page, -page->turned, err);
+    return rc;
+}
+
 cs_status
 extract_page_run(extract_result **out, ocr_engine *eng, ocr_page *page,
                  const extract_catalog *cat, const extract_options *opts,
@@ -111,6 +147,8 @@ extract_page_run(extract_result **out, ocr_engine *eng, ocr_page *page,
         today = localtime_r(&t, &now);
     }
     rc = choose_template(&tpl, &reg, cat, opts->form, page, err);
+    if (rc == CS_OK)
+        rc = choose_turn(&tpl, &reg, cat, opts->form, page, err);
     if (rc != CS_OK)
         return rc;
     rc = result_new(&res, tpl, page, err);

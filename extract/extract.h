@@ -157,6 +157,8 @@ typedef struct extract_result {
     float skew_degrees;
     float skew_confidence;
     int deskewed; /* the page was rotated by the measured skew */
+    int turned;   /* quarter turns clockwise that made the page upright (a
+                     sheet fed upside down: 2) */
     size_t nfields;
     extract_field *fields;
     int review; /* 1 when any field or the page needs review */

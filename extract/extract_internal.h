@@ -208,6 +208,12 @@ double extract__lattice_search(char *out, size_t size, const extract_lattice *l,
 /* Adds reason to f (once) and marks it for review. */
 void extract__field_flag(extract_field *f, const char *reason);
 
+/* 1 when a registration leaves the page's places in doubt: none found, a
+ * page with its printed form (form_ink) aligned only by its QR code, or
+ * one whose rules lie far from the template's. */
+int extract__registration_doubtful(const extract_registration *reg,
+                                   int form_ink);
+
 /* 1 when res was read at doubtful places: a page with its printed form
  * aligned only by its QR code (perspective, folds), bent, or whose
  * characters mostly fall outside every field. */

@@ -77,12 +77,13 @@ extract_record_json(char **json_out, const extract_result *res,
     }
     if (fields != NULL)
         rec = json_pack(
-            "{s:s, s:i, s:s, s:s?, s:f, s:f, s:b, s:f, s:o, s:b, s:o*}",
+            "{s:s, s:i, s:s, s:s?, s:f, s:f, s:b, s:i, s:f, s:o, s:b, s:o*}",
             "source", source, "page", page_no, "sha256", sha256, "form",
             res->form != NULL ? extract_template_name(res->form) : NULL,
             "skew_degrees", round(res->skew_degrees * 100.0) / 100.0,
             "skew_confidence", round1(res->skew_confidence), "deskewed",
-            res->deskewed, "registration_error",
+            res->deskewed, "turned_degrees", 90 * res->turned,
+            "registration_error",
             round1(res->reg.method != EXTRACT_REG_NONE ? res->reg.error : -1.0),
             "fields", fields, "review", res->review, "reasons",
             reasons_json(res->reasons, res->nreasons));

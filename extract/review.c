@@ -437,11 +437,18 @@ case_mismatch(extract_result *res)
 }
 
 int
+extract__registration_doubtful(const extract_registration *reg, int form_ink)
+{
+    return reg->method == EXTRACT_REG_NONE ||
+           (reg->method == EXTRACT_REG_QR && form_ink) ||
+           (reg->method == EXTRACT_REG_RULES && reg->error > MAX_RULES_ERROR);
+}
+
+int
 extract__registration_poor(const extract_result *res)
 {
-    return (res->reg.method == EXTRACT_REG_QR && res->form_ink) ||
-           (res->reg.method == EXTRACT_REG_RULES &&
-            res->reg.error > MAX_RULES_ERROR) ||
+    return (res->reg.method != EXTRACT_REG_NONE &&
+            extract__registration_doubtful(&res->reg, res->form_ink)) ||
            res->ink_unplaced > MAX_UNPLACED;
 }
 

@@ -330,7 +330,8 @@ intake_doc_sha256(const intake_doc *doc)
 }
 
 /* Fills in xres/yres from the file, or from the page size when the file's
- * resolution is missing or implies a page far from US letter. */
+ * resolution is missing or implies a page far from US letter. An image
+ * wider than tall is a letter page on its side (a sheet fed sideways). */
 static void
 page_resolution(intake_page *page)
 {
@@ -338,12 +339,14 @@ page_resolution(intake_page *page)
     int xres = pixGetXRes(page->pix), yres = pixGetYRes(page->pix);
     int usable = xres >= RES_MIN && xres <= RES_MAX && yres >= RES_MIN &&
                  yres <= RES_MAX;
+    double across = w > h ? PAGE_HEIGHT_IN : PAGE_WIDTH_IN;
+    double down = w > h ? PAGE_WIDTH_IN : PAGE_HEIGHT_IN;
 
     if (usable) {
         double win = (double)w / xres, hin = (double)h / yres;
         /* A scan of a letter page, maybe with margins or cropped a bit. */
-        usable = win > 0.75 * PAGE_WIDTH_IN && win < 1.3 * PAGE_WIDTH_IN &&
-                 hin > 0.75 * PAGE_HEIGHT_IN && hin < 1.3 * PAGE_HEIGHT_IN;
+        usable = win > 0.75 * across && win < 1.3 * across &&
+                 hin > 0.75 * down && hin < 1.3 * down;
     }
     if (usable) {
         page->xres = xres;
@@ -351,8 +354,8 @@ page_resolution(intake_page *page)
         page->res_inferred = 0;
         return;
     }
-    page->xres = (int)(w / PAGE_WIDTH_IN + 0.5);
-    page->yres = (int)(h / PAGE_HEIGHT_IN + 0.5);
+    page->xres = (int)(w / across + 0.5);
+    page->yres = (int)(h / down + 0.5);
     page->res_inferred = 1;
 }
 

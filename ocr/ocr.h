@@ -55,6 +55,8 @@ typedef struct ocr_page {
                                 lower axis): what detail the scan holds */
     int dotted;              /* the file is under 150 dpi on an axis: its
                                 thin rules came out as dots */
+    int turned;              /* quarter turns clockwise ocr_page_turn()
+                                gave the page (0-3) */
 } ocr_page;
 
 /* Options of ocr_page_prepare(). */
@@ -94,6 +96,12 @@ void ocr_page_free(ocr_page *page);
 cs_status ocr_page_lighten(ocr_page *page, int *changed, cs_error *err);
 
 cs_status ocr_page_erase(ocr_page *page, struct Pix *mask, cs_error *err);
+
+/* Turns every image of page by quarters quarter turns clockwise (any
+ * integer; 2 is upside down, -1 or 3 a quarter turn back): a sheet fed
+ * into the scanner upside down or on its side. page->turned keeps the
+ * sum. On failure (out of memory) the page is left as it was. */
+cs_status ocr_page_turn(ocr_page *page, int quarters, cs_error *err);
 
 /*
  * The pixels of pixs (1 bpp) that lie in a horizontal run (vertical when

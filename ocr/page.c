@@ -961,3 +961,45 @@ ocr_page_erase(ocr_page *page, struct Pix *mask, cs_error *err)
         return cs_error_set(err, CS_ENOMEM, "out of memory erasing mask");
     return CS_OK;
 }
+
+cs_status
+ocr_page_turn(ocr_page *page, int quarters, cs_error *err)
+{
+    PIX **images[6];
+    PIX *turned[6] = {NULL};
+    int q = ((quarters % 4) + 4) % 4;
+
+    if (page == NULL)
+        return cs_error_set(err, CS_EINVAL, "ocr_page_turn: no page");
+    if (q == 0)
+        return CS_OK;
+    images[0] = &page->gray;
+    images[1] = &page->ink;
+    images[2] = &page->data;
+    images[3] = &page->rules;
+    images[4] = &page->erased;
+    images[5] = &page->datag;
+    for (int i = 0; i < 6; i++) {
+        if (*images[i] == NULL)
+            continue;
+        turned[i] = pixRotateOrth(*images[i], q);
+        if (turned[i] == NULL) {
+            for (int k = 0; k < i; k++)
+                pixDestroy(&turned[k]);
+            return cs_error_set(err, CS_ENOMEM, "out of memory turning page");
+        }
+    }
+    for (int i = 0; i < 6; i++) {
+        if (*images[i] == NULL)
+            continue;
+        pixDestroy(images[i]);
+        *images[i] = turned[i];
+    }
+    if (q % 2 == 1) {
+        double t = page->scale_x;
+        page->scale_x = page->scale_y;
+        page->scale_y = t;
+    }
+    page->turned = (page->turned + q) % 4;
+    return CS_OK;
+}

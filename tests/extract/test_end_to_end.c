@@ -140,7 +140,8 @@ typedef enum {
     MAKE_AS_IS = 0,  /* the scan as it is */
     MAKE_REPRINT_BW, /* black-and-white, data moved against the form */
     MAKE_SPECKLED,   /* color, the data faint with dark specks in it */
-    MAKE_FAINT       /* color, the data printed faint (gray, 120-140) */
+    MAKE_FAINT,      /* color, the data printed faint (gray, 120-140) */
+    MAKE_TURNED      /* the sheet fed turned by `turn` quarters clockwise */
 } make_kind;
 
 struct page_case {
@@ -153,74 +154,75 @@ struct page_case {
     int identify;            /* 1: let the catalog pick the form */
     double min_exact;        /* share of filled fields exact; 0: the
                                 default of its kind */
+    int turn;                /* MAKE_TURNED: quarter turns clockwise */
 };
 
 static const struct page_case page_cases[] = {
     {"sample_color300", SAMPLES, "claim0001_color300.png", MAKE_AS_IS, 0, 0, 0,
-     0},
-    {"sample_bw300", SAMPLES, "claim0001_bw300.tif", MAKE_AS_IS, 0, 0, 0, 0},
-    {"sample_dropout300", SAMPLES, "claim0001_dropout300.tif", MAKE_AS_IS, 0, 0,
      0, 0},
+    {"sample_bw300", SAMPLES, "claim0001_bw300.tif", MAKE_AS_IS, 0, 0, 0, 0, 0},
+    {"sample_dropout300", SAMPLES, "claim0001_dropout300.tif", MAKE_AS_IS, 0, 0,
+     0, 0, 0},
     /* Filled by hand: few fields read exact, but every wrong one, and
      * every one left empty while the hand wrote in it, is flagged. */
     {"sample_handwritten", SAMPLES, "claim0001_handwritten.jpg", MAKE_AS_IS, 0,
-     0, 0, 0.15},
+     0, 0, 0.15, 0},
     /* A fax (204 x 98 dpi, dithered); the second printed in Courier,
      * whose thin strokes the dither breaks into dots. */
-    {"sample_fax", SAMPLES, "claim0001_fax.tif", MAKE_AS_IS, 0, 0, 0, 0.80},
+    {"sample_fax", SAMPLES, "claim0001_fax.tif", MAKE_AS_IS, 0, 0, 0, 0.80, 0},
     {"fixture_fax_courier", FIXTURES, "courier0002_fax.tif", MAKE_AS_IS, 0, 0,
-     0, 0.80},
+     0, 0.80, 0},
     /* The color sample's data faint, dark only in specks. */
     {"speckled_color300", SAMPLES, "claim0001_color300.png", MAKE_SPECKLED, 0,
-     0, 0, 0},
+     0, 0, 0, 0},
     /* Filled by hand in a font the generator does not use by default
      * (fonts-bwht): OCR reads it with confidence, wrongly at times; the
      * page is known to be hand-filled by its uneven characters. Its digits
      * are weighed with their shapes, and taken from them where OCR read
      * none: 93% exact (89% without taking them, 80% on OCR's alone). */
     {"fixture_hand_other_font", FIXTURES, "bwht0001_handwritten.jpg",
-     MAKE_AS_IS, 0, 0, 0, 0.9},
+     MAKE_AS_IS, 0, 0, 0, 0.9, 0},
     /* Filled by a hand that leans right (DkgHandwriting Italic, made
      * black and white): read upright once its slant is undone, 68% exact
      * (34% read as it leans). */
     {"fixture_hand_slanted", FIXTURES, "slant0012_bw300.tif", MAKE_AS_IS, 0, 0,
-     0, 0.55},
+     0, 0.55, 0},
     /* The color sample's data printed faint (gray, lighter than the usual
      * data threshold). */
     {"faint_color300", SAMPLES, "claim0001_color300.png", MAKE_FAINT, 0, 0, 0,
-     0},
+     0, 0},
     /* Typed in mixed case (Lindqvist, Joyce), scanned black and white:
      * lowercase letters are read, the values written upper case. */
     {"fixture_mixed_case", FIXTURES, "mixed0001_bw300.tif", MAKE_AS_IS, 0, 0, 0,
-     0.9},
+     0.9, 0},
     /* a phone photo: perspective, uneven light, no resolution */
-    {"sample_photo", SAMPLES, "claim0001_photo.jpg", MAKE_AS_IS, 0, 0, 0, 0},
+    {"sample_photo", SAMPLES, "claim0001_photo.jpg", MAKE_AS_IS, 0, 0, 0, 0, 0},
     /* deliberately wrong values */
     {"fixture_planted_npi_check_digit", FIXTURES, "claim0006_dropout300.tif",
-     MAKE_AS_IS, 0, 0, 0, 0},
+     MAKE_AS_IS, 0, 0, 0, 0, 0},
     {"fixture_planted_total_mismatch_identified", FIXTURES,
-     "claim0033_dropout300.tif", MAKE_AS_IS, 0, 0, 1, 0},
+     "claim0033_dropout300.tif", MAKE_AS_IS, 0, 0, 1, 0, 0},
     /* The color sample's claim as a black-and-white scan, its data printed
      * off the grid within what real printers do (spec: up to about half a
      * character, 15 x 25 px): low data touches its box's bottom rule. */
     {"reprint_bw_on_grid", SAMPLES, "claim0001_color300.png", MAKE_REPRINT_BW,
-     0, 0, 0, 0},
+     0, 0, 0, 0, 0},
     {"reprint_bw_10px_high", SAMPLES, "claim0001_color300.png", MAKE_REPRINT_BW,
-     0, -10, 0, 0},
+     0, -10, 0, 0, 0},
     {"reprint_bw_5px_low", SAMPLES, "claim0001_color300.png", MAKE_REPRINT_BW,
-     0, 5, 0, 0},
+     0, 5, 0, 0, 0},
     {"reprint_bw_10px_low", SAMPLES, "claim0001_color300.png", MAKE_REPRINT_BW,
-     0, 10, 0, 0},
+     0, 10, 0, 0, 0},
     /* Half a line low, at the limit of what the spec allows: data on the
      * rule under it, and under the labels of the box below. */
     {"reprint_bw_20px_low", SAMPLES, "claim0001_color300.png", MAKE_REPRINT_BW,
-     0, 20, 0, 0},
+     0, 20, 0, 0, 0},
     {"reprint_bw_23px_low", SAMPLES, "claim0001_color300.png", MAKE_REPRINT_BW,
-     0, 23, 0, 0},
+     0, 23, 0, 0, 0},
     {"reprint_bw_12px_right", SAMPLES, "claim0001_color300.png",
-     MAKE_REPRINT_BW, 12, 0, 0, 0},
+     MAKE_REPRINT_BW, 12, 0, 0, 0, 0},
     {"reprint_bw_12px_left", SAMPLES, "claim0001_color300.png", MAKE_REPRINT_BW,
-     -12, 0, 0, 0},
+     -12, 0, 0, 0, 0},
     /* Off the grid by whole characters and lines (a sheet fed askew, a
      * form typed on a typewriter): read where it was typed, not into the
      * fields beside (once 27 of 62 exact three cells right, 16 of the
@@ -228,12 +230,21 @@ static const struct page_case page_cases[] = {
      * Typed on the form's labels and dividers, a character loses strokes
      * to their removal: every such field is flagged (60, 48 and 41 of 62
      * exact). */
+    /* Sheets fed upside down or on their side: turned upright once their
+     * form registers nowhere (once form_unknown, or registered upside
+     * down and read as nothing). */
+    {"turned_upside_down_bw300", SAMPLES, "claim0001_bw300.tif", MAKE_TURNED, 0,
+     0, 1, 0, 2},
+    {"turned_sideways_dropout300", SAMPLES, "claim0001_dropout300.tif",
+     MAKE_TURNED, 0, 0, 0, 0, 1},
+    {"turned_sideways_back_color300", SAMPLES, "claim0001_color300.png",
+     MAKE_TURNED, 0, 0, 1, 0, 3},
     {"reprint_bw_3cells_right", SAMPLES, "claim0001_color300.png",
-     MAKE_REPRINT_BW, 90, 0, 0, 0.9},
+     MAKE_REPRINT_BW, 90, 0, 0, 0.9, 0},
     {"reprint_bw_cell_left_line_low", SAMPLES, "claim0001_color300.png",
-     MAKE_REPRINT_BW, -30, 50, 0, 0.7},
+     MAKE_REPRINT_BW, -30, 50, 0, 0.7, 0},
     {"reprint_bw_2cells_right_line_high", SAMPLES, "claim0001_color300.png",
-     MAKE_REPRINT_BW, 60, -50, 0, 0.6},
+     MAKE_REPRINT_BW, 60, -50, 0, 0.6, 0},
 };
 
 /* The truth's "errors" of page i: the page's own list, or for a
@@ -340,10 +351,11 @@ check_record(const extract_result *res, const char *source, int page_no,
     cs_error err = CS_ERROR_INIT;
     json_error_t jerr;
     json_t *rec, *fields;
-    static const char *const keys[] = {
-        "source", "page",         "sha256",
-        "form",   "skew_degrees", "registration_error",
-        "fields", "review",       "reasons"};
+    static const char *const keys[] = {"source",       "page",
+                                       "sha256",       "form",
+                                       "skew_degrees", "registration_error",
+                                       "fields",       "review",
+                                       "reasons",      "turned_degrees"};
 
     free(s.text);
     s.text = NULL;
@@ -365,6 +377,8 @@ check_record(const extract_result *res, const char *source, int page_no,
     }
     assert_string_equal(json_string_value(json_object_get(rec, "source")),
                         source);
+    assert_int_equal(json_integer_value(json_object_get(rec, "turned_degrees")),
+                     90 * res->turned);
     assert_int_equal(json_integer_value(json_object_get(rec, "page")), page_no);
     assert_string_equal(json_string_value(json_object_get(rec, "sha256")),
                         sha256);
@@ -515,6 +529,11 @@ test_page_case(void **state)
             assert_non_null(faint);
             pixDestroy(&s.page.pix);
             s.page.pix = faint;
+        } else if (c->make == MAKE_TURNED) {
+            PIX *turned = pixRotateOrth(s.page.pix, c->turn);
+            assert_non_null(turned);
+            pixDestroy(&s.page.pix);
+            s.page.pix = turned;
         }
         assert_int_equal(ocr_page_prepare(&s.prepared, &s.page, NULL, &err),
                          CS_OK);
@@ -526,6 +545,7 @@ test_page_case(void **state)
             print_error("%s: %s\n", what, err.message);
         assert_non_null(s.res);
         assert_int_equal(s.res->nfields, 129);
+        assert_int_equal(s.res->turned, (4 - c->turn) % 4);
         check_against_truth(
             s.res, s.truth, tpage,
             c->min_exact > 0.0 ? c->min_exact

@@ -704,6 +704,11 @@ static const struct res_case res_cases[] = {
     {"resolution_png_implausible", 2550, 3300, 72, IFF_PNG, 300, 300, 1},
     /* a scanner cropping a bit off a letter page at 300 dpi */
     {"resolution_png_cropped_page", 2400, 3150, 300, IFF_PNG, 300, 300, 0},
+    /* a letter page on its side (a sheet fed sideways): 11 x 8.5 in */
+    {"resolution_png_sideways_from_file", 3300, 2550, 300, IFF_PNG, 300, 300,
+     0},
+    {"resolution_tiff_sideways_inferred", 2200, 1700, 0, IFF_TIFF_G4, 200, 200,
+     1},
 };
 
 static void

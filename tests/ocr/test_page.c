@@ -282,6 +282,75 @@ test_skew_low_confidence_not_rotated(void **state)
     assert_int_equal(s.page->deskewed, 0);
 }
 
+/* A sheet scanned on its side: its lines of text run down the image.
+ * The skew that straightens it is measured on them all the same, and
+ * corrected. */
+static void
+test_skew_sideways(void **state)
+{
+    PIX *tilted;
+
+    (void)state;
+    tilted = pixRotate(fx.pix[SRC_BW], (l_float32)(2.0 * DEG2RAD),
+                       L_ROTATE_SAMPLING, L_BRING_IN_WHITE, 0, 0);
+    assert_non_null(tilted);
+    s.pix = pixRotateOrth(tilted, 1);
+    pixDestroy(&tilted);
+    assert_non_null(s.pix);
+    s.page = prepare(s.pix, 300, NULL);
+    assert_non_null(s.page);
+    if (fabsf(s.page->skew_degrees - (fx.skew0[SRC_BW] - 2.0f)) > 0.2f)
+        print_error("measured %.3f\n", s.page->skew_degrees);
+    assert_true(fabsf(s.page->skew_degrees - (fx.skew0[SRC_BW] - 2.0f)) <=
+                0.2f);
+    assert_int_equal(s.page->deskewed, 1);
+}
+
+/* A page turned by quarters: every image turns, the scales follow the
+ * axes, and turning back gives the page as it was. */
+static void
+test_turn(void **state)
+{
+    cs_error err = CS_ERROR_INIT;
+    PIX *data0;
+    int w, h;
+
+    (void)state;
+    s.page = prepare(fx.pix[SRC_COLOR], 300, NULL);
+    assert_non_null(s.page);
+    s.page->scale_x = 1.0;
+    s.page->scale_y = 2.0; /* as a fax's axes would differ */
+    data0 = pixCopy(NULL, s.page->data);
+    assert_non_null(data0);
+    w = pixGetWidth(s.page->gray);
+    h = pixGetHeight(s.page->gray);
+    assert_int_equal(ocr_page_turn(s.page, 1, &err), CS_OK);
+    assert_int_equal(s.page->turned, 1);
+    assert_int_equal(pixGetWidth(s.page->gray), h);
+    assert_int_equal(pixGetHeight(s.page->gray), w);
+    assert_int_equal(pixGetWidth(s.page->data), h);
+    assert_int_equal(pixGetWidth(s.page->ink), h);
+    assert_int_equal(pixGetWidth(s.page->rules), h);
+    assert_int_equal(pixGetWidth(s.page->datag), h);
+    assert_true(s.page->scale_x == 2.0 && s.page->scale_y == 1.0);
+    /* upside down from where it started, then back in two steps */
+    assert_int_equal(ocr_page_turn(s.page, 1, &err), CS_OK);
+    assert_int_equal(s.page->turned, 2);
+    assert_int_equal(pixGetWidth(s.page->gray), w);
+    assert_int_equal(ocr_page_turn(s.page, -3, &err), CS_OK);
+    assert_int_equal(s.page->turned, 3);
+    assert_int_equal(ocr_page_turn(s.page, -s.page->turned, &err), CS_OK);
+    assert_int_equal(s.page->turned, 0);
+    assert_true(s.page->scale_x == 1.0 && s.page->scale_y == 2.0);
+    {
+        l_int32 same = 0;
+        assert_int_equal(pixEqual(s.page->data, data0, &same), 0);
+        assert_true(same);
+    }
+    pixDestroy(&data0);
+    assert_int_equal(ocr_page_turn(NULL, 1, &err), CS_EINVAL);
+}
+
 /* ---- Scan kind -------------------------------------------------------- */
 
 typedef enum {
@@ -1213,7 +1282,7 @@ test_engine_without_page(void **state)
 #define N_TESTS                                                                \
     (TS_COUNT(skew_cases) + TS_COUNT(kind_cases) + TS_COUNT(data_cases) +      \
      TS_COUNT(scale_cases) + TS_COUNT(blank_cases) + TS_COUNT(photo_cases) +   \
-     TS_COUNT(runs_cases) + 20)
+     TS_COUNT(runs_cases) + 22)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -1230,6 +1299,8 @@ main(void)
     ADD_TEST("skew_straight_not_rotated", test_skew_straight_not_rotated);
     ADD_TEST("skew_low_confidence_not_rotated",
              test_skew_low_confidence_not_rotated);
+    ADD_TEST("skew_sideways", test_skew_sideways);
+    ADD_TEST("turn", test_turn);
     ADD_ROWS(kind_cases, test_kind_case);
     ADD_TEST("color_drops_red_form", test_color_drops_red_form);
     ADD_TEST("bw_keeps_labels", test_bw_keeps_labels);
