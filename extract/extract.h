@@ -179,8 +179,9 @@ typedef struct extract_options {
 
 /*
  * Reads page (data image modified: the template's printed labels are
- * erased) with eng, against the template named in opts or the best
- * fitting one of cat. The caller owns *out (free with
+ * erased; a page that registers only turned is left turned upright,
+ * ocr_page_turn()) with eng, against the template named in opts or the
+ * best fitting one of cat. The caller owns *out (free with
  * extract_result_free()). A page that fits no template still gives a
  * result: form NULL, flagged "form_unknown". Returns CS_EOCR, CS_ENOMEM or
  * CS_EINVAL (an unknown template name).
