@@ -2821,6 +2821,69 @@ cleanup:
  * specks read as punctuation dropped (extract__drop_specks; a person's
  * name keeps its commas), misread words mended (extract__mend_words),
  * the field then flagged word_mended. */
+/* In fixed-pitch print a name's comma has a cell of its own: "WALKER,
+ * NOAH" leaves two cells between the words, "WALKER NOAH" one. A comma
+ * typed low sits on the box's bottom rule and goes with it, and the name
+ * reads without it. Where a person's name (rule person_name) on such a
+ * page has as many words as its ink has runs of cells, a word that ends
+ * without a comma two empty cells before the next gets its comma back
+ * (the field stays flagged: its ink touched the rule). */
+#define NAME_CELLS_MAX 64
+#define NAME_CELL_SLIVER 0.15
+
+static void
+restore_name_commas(const reader *rd, int f, char *raw, size_t size)
+{
+    const extract_field_def *def = &rd->tpl->fields[f];
+    int used[NAME_CELLS_MAX] = {0}, ncells, first = -1, last = -1;
+    int gaps[NAME_CELLS_MAX], nruns = 0, nwords = 1;
+    char out[EXTRACT_VALUE_MAX];
+    size_t o = 0, len = strlen(raw);
+
+    ncells = (int)(def->zone.w / rd->tpl->pitch_x + 0.5);
+    if (ncells <= 0 || ncells > NAME_CELLS_MAX || len == 0 ||
+        len + NAME_CELLS_MAX >= sizeof(out))
+        return;
+    for (size_t i = 0; i < rd->ncomps; i++) {
+        const comp *c = &rd->comps[i];
+        double half = 0.5 * c->w / rd->xf.ax,
+               x0 = c->rx - half - (def->zone.x + rd->dx);
+        int k0, k1;
+        if (c->field != f)
+            continue;
+        /* the cells the ink covers, but for a sliver at either side */
+        k0 = (int)floor(x0 / rd->tpl->pitch_x + NAME_CELL_SLIVER);
+        k1 =
+            (int)floor((x0 + 2.0 * half) / rd->tpl->pitch_x - NAME_CELL_SLIVER);
+        if (k0 >= 0 && k1 < ncells)
+            for (int k = k0; k <= k1; k++)
+                used[k] = 1;
+        else
+            return; /* ink beyond the cells: the runs cannot be trusted */
+    }
+    for (int k = 0; k < ncells; k++)
+        if (used[k]) {
+            if (first < 0)
+                first = k;
+            else if (k > last + 1)
+                gaps[nruns++] = k - last - 1;
+            last = k;
+        }
+    for (size_t i = 0; i < len; i++)
+        nwords += raw[i] == ' ';
+    if (first < 0 || nruns + 1 != nwords)
+        return;
+    for (size_t i = 0, w = 0; i < len; i++) {
+        if (raw[i] == ' ' && o > 0 && out[o - 1] != ',' && gaps[w] == 2)
+            out[o++] = ',';
+        w += raw[i] == ' ';
+        out[o++] = raw[i];
+    }
+    out[o] = '\0';
+    if (o < size)
+        memcpy(raw, out, o + 1);
+}
+
 static void
 tidy_prose(const reader *rd, extract_result *res, ocr_engine *eng)
 {
@@ -2828,6 +2891,10 @@ tidy_prose(const reader *rd, extract_result *res, ocr_engine *eng)
         const extract_field_def *def = &rd->tpl->fields[f];
         if (strchr(def->charset, 'a') == NULL)
             continue;
+        if (rd->mono && !rd->hand && res->fields[f].on_rule &&
+            extract__field_has_rule(def, "person_name"))
+            restore_name_commas(rd, (int)f, res->fields[f].raw,
+                                sizeof(res->fields[f].raw));
         extract__drop_specks(res->fields[f].raw,
                              extract__field_has_rule(def, "person_name"));
         if (extract__mend_words(res->fields[f].raw, eng))

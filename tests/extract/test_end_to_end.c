@@ -865,6 +865,26 @@ test_speck_dropped(void **state)
     assert_string_equal(f->value, "8522 PINE WAY");
 }
 
+/* A black-and-white scan printed low: the commas of the names sat on
+ * their boxes' bottom rules and went with them (LEWIS SHARON P). In
+ * fixed-pitch print a comma has a cell of its own: two empty cells
+ * between words give it back. The fields stay flagged (their ink touched
+ * a rule). */
+static void
+test_name_commas_restored(void **state)
+{
+    const extract_field *f;
+
+    (void)state;
+    f = read_fixture_field(FIXTURES "comma0030_bw300.tif", "patient_name",
+                           "LEWIS, SHARON, P");
+    assert_string_equal(f->value, "LEWIS, SHARON, P");
+    assert_true(f->review && ts_has_reason(f, "touches_form_line"));
+    f = extract_result_field(s.res, "insured_name");
+    assert_non_null(f);
+    assert_string_equal(f->value, "LEWIS, JUDITH");
+}
+
 /* A hand's state code: Tesseract read this hand's M as N (ND, a state
  * code, for MD). In a field of capitals only, the character network's
  * capitals are weighed with OCR's, and the state codes choose among the
@@ -1057,7 +1077,7 @@ test_unknown_form_name(void **state)
     extract_result_free(NULL);
 }
 
-#define N_TESTS (TS_COUNT(page_cases) + 17)
+#define N_TESTS (TS_COUNT(page_cases) + 18)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -1087,6 +1107,7 @@ main(void)
     ADD_TEST("hand_state_code", test_hand_state_code);
     ADD_TEST("word_mended", test_word_mended);
     ADD_TEST("speck_dropped", test_speck_dropped);
+    ADD_TEST("name_commas_restored", test_name_commas_restored);
     ADD_TEST("short_field_copies", test_short_field_copies);
     ADD_TEST("unknown_form_name", test_unknown_form_name);
     if (n != N_TESTS)
