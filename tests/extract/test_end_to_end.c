@@ -833,56 +833,51 @@ test_hand_digit_field_digits(void **state)
     assert_string_equal(f->value, "81");
 }
 
-/* A black-and-white scan in Liberation Mono: its I, thin and blurred,
- * was read as a T (LEWTS). LEWTS is no English word, and LEWIS, one
- * look-alike letter away, is one: the name comes out as printed, flagged
- * word_mended for a person to check the spelling. */
+/* One field of a fixture as printed, and the reason it is flagged for
+ * (NULL: no particular reason asked). */
+struct fixture_field_case {
+    const char *name;
+    const char *scan; /* under FIXTURES */
+    const char *field, *want, *reason;
+};
+
+static const struct fixture_field_case fixture_field_cases[] = {
+    /* A black-and-white scan in Liberation Mono: its I, thin and
+     * blurred, was read as a T (LEWTS). LEWTS is no English word, and
+     * LEWIS, one look-alike letter away, is one: the name comes out as
+     * printed, flagged word_mended for a person to check the spelling. */
+    {"word_mended", "mend0025_bw300.tif", "patient_name", "LEWIS, CHERYL",
+     "word_mended"},
+    /* A black-and-white scan (the red form turned black, then removed)
+     * with a speck in the gap between 8522 and PINE, read as an
+     * apostrophe (8522'PINE WAY, flagged only as touching a form line).
+     * In prose an apostrophe stands between two letters (O'BRIEN): this
+     * one becomes the blank it stood in. */
+    {"speck_dropped", "speck0005_bw300.tif", "insured_street", "8522 PINE WAY",
+     NULL},
+    /* A black-and-white scan printed low: the commas of the names sat on
+     * their boxes' bottom rules and went with them (LEWIS SHARON P). In
+     * fixed-pitch print a comma has a cell of its own: two empty cells
+     * between words give it back. The fields stay flagged (their ink
+     * touched a rule). */
+    {"name_commas_restored", "comma0030_bw300.tif", "patient_name",
+     "LEWIS, SHARON, P", "touches_form_line"},
+    {"name_comma_restored", "comma0030_bw300.tif", "insured_name",
+     "LEWIS, JUDITH", "touches_form_line"},
+};
+
 static void
-test_word_mended(void **state)
+test_fixture_field_case(void **state)
 {
+    const struct fixture_field_case *c = *state;
+    char path[512];
     const extract_field *f;
 
-    (void)state;
-    f = read_fixture_field(FIXTURES "mend0025_bw300.tif", "patient_name",
-                           "LEWIS, CHERYL");
-    assert_string_equal(f->value, "LEWIS, CHERYL");
-    assert_true(f->review && ts_has_reason(f, "word_mended"));
-}
-
-/* A black-and-white scan (the red form turned black, then removed) with
- * a speck in the gap between 8522 and PINE, read as an apostrophe
- * (8522'PINE WAY, flagged only as touching a form line). In prose an
- * apostrophe stands between two letters (O'BRIEN): this one becomes the
- * blank it stood in. */
-static void
-test_speck_dropped(void **state)
-{
-    const extract_field *f;
-
-    (void)state;
-    f = read_fixture_field(FIXTURES "speck0005_bw300.tif", "insured_street",
-                           "8522 PINE WAY");
-    assert_string_equal(f->value, "8522 PINE WAY");
-}
-
-/* A black-and-white scan printed low: the commas of the names sat on
- * their boxes' bottom rules and went with them (LEWIS SHARON P). In
- * fixed-pitch print a comma has a cell of its own: two empty cells
- * between words give it back. The fields stay flagged (their ink touched
- * a rule). */
-static void
-test_name_commas_restored(void **state)
-{
-    const extract_field *f;
-
-    (void)state;
-    f = read_fixture_field(FIXTURES "comma0030_bw300.tif", "patient_name",
-                           "LEWIS, SHARON, P");
-    assert_string_equal(f->value, "LEWIS, SHARON, P");
-    assert_true(f->review && ts_has_reason(f, "touches_form_line"));
-    f = extract_result_field(s.res, "insured_name");
-    assert_non_null(f);
-    assert_string_equal(f->value, "LEWIS, JUDITH");
+    (void)snprintf(path, sizeof(path), "%s%s", FIXTURES, c->scan);
+    f = read_fixture_field(path, c->field, c->want);
+    assert_string_equal(f->value, c->want);
+    if (c->reason != NULL)
+        assert_true(f->review && ts_has_reason(f, c->reason));
 }
 
 /* A hand's state code: Tesseract read this hand's M as N (ND, a state
@@ -1077,7 +1072,7 @@ test_unknown_form_name(void **state)
     extract_result_free(NULL);
 }
 
-#define N_TESTS (TS_COUNT(page_cases) + 18)
+#define N_TESTS (TS_COUNT(page_cases) + TS_COUNT(fixture_field_cases) + 15)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -1105,9 +1100,7 @@ main(void)
     ADD_TEST("mono_one_character_a_cell", test_mono_one_character_a_cell);
     ADD_TEST("hand_digit_field_digits", test_hand_digit_field_digits);
     ADD_TEST("hand_state_code", test_hand_state_code);
-    ADD_TEST("word_mended", test_word_mended);
-    ADD_TEST("speck_dropped", test_speck_dropped);
-    ADD_TEST("name_commas_restored", test_name_commas_restored);
+    ADD_ROWS(fixture_field_cases, test_fixture_field_case);
     ADD_TEST("short_field_copies", test_short_field_copies);
     ADD_TEST("unknown_form_name", test_unknown_form_name);
     if (n != N_TESTS)
