@@ -88,17 +88,17 @@ choose_template(const extract_template **tpl_out, extract_registration *reg_out,
 }
 
 /* A sheet fed into the scanner upside down or on its side registers
- * nowhere, or badly: when the page's registration is in doubt, the page
- * is turned upside down, then a quarter either way, and taken turned the
- * first way its template registers without doubt. Otherwise it is turned
- * back, and *tpl and *reg are left as they were. */
+ * nowhere, or badly: when the page's registration is in doubt (form_ink:
+ * form_ink_present(), which no turn changes), the page is turned upside
+ * down, then a quarter either way, and taken turned the first way its
+ * template registers without doubt. Otherwise it is turned back, and
+ * *tpl and *reg are left as they were. */
 static cs_status
 choose_turn(const extract_template **tpl, extract_registration *reg,
             const extract_catalog *cat, const char *name, ocr_page *page,
-            cs_error *err)
+            int form_ink, cs_error *err)
 {
     static const int turns[] = {2, 1, 3};
-    int form_ink = form_ink_present(page);
     cs_status rc = CS_OK;
 
     if (*tpl != NULL && !extract__registration_doubtful(reg, form_ink))
@@ -134,6 +134,7 @@ extract_page_run(extract_result **out, ocr_engine *eng, ocr_page *page,
     struct tm now;
     const struct tm *today;
     time_t t;
+    int form_ink;
     cs_status rc;
 
     if (out == NULL || eng == NULL || page == NULL || cat == NULL)
@@ -146,16 +147,17 @@ extract_page_run(extract_result **out, ocr_engine *eng, ocr_page *page,
         t = time(NULL);
         today = localtime_r(&t, &now);
     }
+    form_ink = form_ink_present(page);
     rc = choose_template(&tpl, &reg, cat, opts->form, page, err);
     if (rc == CS_OK)
-        rc = choose_turn(&tpl, &reg, cat, opts->form, page, err);
+        rc = choose_turn(&tpl, &reg, cat, opts->form, page, form_ink, err);
     if (rc != CS_OK)
         return rc;
     rc = result_new(&res, tpl, page, err);
     if (rc != CS_OK)
         return rc;
     res->reg = reg;
-    res->form_ink = form_ink_present(page);
+    res->form_ink = form_ink;
     /* A photo blurs more than a scanner at the same pixel count: it needs
      * more pixels per inch of paper to hold the same detail. */
     res->low_resolution =

@@ -2817,10 +2817,6 @@ cleanup:
     return rc;
 }
 
-/* In prose fields (names, streets, cities: a charset with lower case):
- * specks read as punctuation dropped (extract__drop_specks; a person's
- * name keeps its commas), misread words mended (extract__mend_words),
- * the field then flagged word_mended. */
 /* In fixed-pitch print a name's comma has a cell of its own: "WALKER,
  * NOAH" leaves two cells between the words, "WALKER NOAH" one. A comma
  * typed low sits on the box's bottom rule and goes with it, and the name
@@ -2835,7 +2831,7 @@ static void
 restore_name_commas(const reader *rd, int f, char *raw, size_t size)
 {
     const extract_field_def *def = &rd->tpl->fields[f];
-    int used[NAME_CELLS_MAX] = {0}, ncells, first = -1, last = -1;
+    int used[NAME_CELLS_MAX] = {0}, ncells, last = -1;
     int gaps[NAME_CELLS_MAX], nruns = 0, nwords = 1;
     char out[EXTRACT_VALUE_MAX];
     size_t o = 0, len = strlen(raw);
@@ -2863,15 +2859,13 @@ restore_name_commas(const reader *rd, int f, char *raw, size_t size)
     }
     for (int k = 0; k < ncells; k++)
         if (used[k]) {
-            if (first < 0)
-                first = k;
-            else if (k > last + 1)
+            if (last >= 0 && k > last + 1)
                 gaps[nruns++] = k - last - 1;
             last = k;
         }
     for (size_t i = 0; i < len; i++)
         nwords += raw[i] == ' ';
-    if (first < 0 || nruns + 1 != nwords)
+    if (last < 0 || nruns + 1 != nwords)
         return;
     for (size_t i = 0, w = 0; i < len; i++) {
         if (raw[i] == ' ' && o > 0 && out[o - 1] != ',' && gaps[w] == 2)
@@ -2884,6 +2878,11 @@ restore_name_commas(const reader *rd, int f, char *raw, size_t size)
         memcpy(raw, out, o + 1);
 }
 
+/* In prose fields (names, streets, cities: a charset with lower case):
+ * specks read as punctuation dropped (extract__drop_specks; a person's
+ * name keeps its commas), misread words mended (extract__mend_words),
+ * the field then flagged word_mended; a printed name's lost commas given
+ * back first (restore_name_commas). */
 static void
 tidy_prose(const reader *rd, extract_result *res, ocr_engine *eng)
 {
@@ -3162,10 +3161,10 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
     /* A hand-filled page is read upright: Tesseract, and the digits'
      * shapes, know upright characters. */
     rd.hand = written_by_hand(&rd);
-    if (rd.hand)
-        adopt_small_chars(&rd);
     if (rd.hand) {
-        double lean = hand_slant(&rd);
+        double lean;
+        adopt_small_chars(&rd);
+        lean = hand_slant(&rd);
         if (lean != 0.0) {
             rc = deslant(&rd, lean, err);
             if (rc != CS_OK)
