@@ -85,8 +85,11 @@ struct extract_template {
     extract_field_def *fields;
     size_t nchecks;
     extract_check_def *checks;
-    struct Pix *labels; /* reference ink that is not a long rule, 1 bpp,
-                           grown by a few pixels; NULL without image */
+    struct Pix *labels;      /* reference ink that is not a long rule, 1 bpp,
+                                grown by a few pixels; NULL without image */
+    struct Pix *labels_thin; /* the part of labels where that ink is
+                                thinner than print (dotted dividers, small
+                                type) */
 };
 
 /* Index of the field called id, or (size_t)-1. */

@@ -85,45 +85,52 @@ typedef struct seen_chars {
     size_t n, cap;
 } seen_chars;
 
+/* The template's image ref (labels, or their thin part) registered onto
+ * the page: scaled and placed about the form's middle, then turned by the
+ * residual rotation about that point. NULL when out of memory. */
+static PIX *
+place_reference(PIX *ref, const extract_template *tpl,
+                const extract_transform *xf, int w, int h)
+{
+    double Xc = 0.5 * tpl->ref_width, Yc = 0.5 * tpl->ref_height, cx, cy;
+    PIX *scaled = pixScale(ref, (l_float32)xf->ax, (l_float32)xf->ay);
+    PIX *mask = scaled != NULL ? pixCreate(w, h, 1) : NULL;
+
+    extract_transform_map(xf, Xc, Yc, &cx, &cy);
+    if (mask != NULL)
+        (void)pixRasterop(mask, (int)lround(cx - xf->ax * Xc),
+                          (int)lround(cy - xf->ay * Yc), pixGetWidth(scaled),
+                          pixGetHeight(scaled), PIX_SRC, scaled, 0, 0);
+    if (mask != NULL && fabs(xf->ky) > 1e-5) {
+        PIX *turned = pixRotateBySampling(
+            mask, (int)lround(cx), (int)lround(cy),
+            (l_float32)atan(xf->ky / xf->ax), L_BRING_IN_WHITE);
+        pixDestroy(&mask);
+        mask = turned;
+    }
+    pixDestroy(&scaled);
+    return mask;
+}
+
 /* Erases the template's printed labels (registered onto the page) from the
  * data image; rules are removed already. */
 static cs_status
 erase_labels(ocr_page *page, const extract_template *tpl,
              const extract_transform *xf, cs_error *err)
 {
-    PIX *scaled = NULL, *mask = NULL;
-    double Xc = 0.5 * tpl->ref_width, Yc = 0.5 * tpl->ref_height, cx, cy;
-    cs_status rc = CS_OK;
+    int w = pixGetWidth(page->data), h = pixGetHeight(page->data);
+    PIX *mask, *thin;
+    cs_status rc;
 
     if (tpl->labels == NULL)
         return CS_OK;
-    /* Scaled and placed about the form's middle, then turned by the
-     * residual rotation about that point. */
-    extract_transform_map(xf, Xc, Yc, &cx, &cy);
-    scaled = pixScale(tpl->labels, (l_float32)xf->ax, (l_float32)xf->ay);
-    mask = pixCreate(pixGetWidth(page->data), pixGetHeight(page->data), 1);
-    if (scaled == NULL || mask == NULL) {
-        rc = cs_error_set(err, CS_ENOMEM, "out of memory erasing labels");
-        goto cleanup;
-    }
-    (void)pixRasterop(mask, (int)lround(cx - xf->ax * Xc),
-                      (int)lround(cy - xf->ay * Yc), pixGetWidth(scaled),
-                      pixGetHeight(scaled), PIX_SRC, scaled, 0, 0);
-    if (fabs(xf->ky) > 1e-5) {
-        PIX *turned = pixRotateBySampling(
-            mask, (int)lround(cx), (int)lround(cy),
-            (l_float32)atan(xf->ky / xf->ax), L_BRING_IN_WHITE);
-        if (turned == NULL) {
-            rc = cs_error_set(err, CS_ENOMEM, "out of memory erasing labels");
-            goto cleanup;
-        }
-        pixDestroy(&mask);
-        mask = turned;
-    }
-    rc = ocr_page_erase(page, mask, err);
-cleanup:
-    pixDestroy(&scaled);
+    mask = place_reference(tpl->labels, tpl, xf, w, h);
+    thin = place_reference(tpl->labels_thin, tpl, xf, w, h);
+    rc = mask != NULL && thin != NULL
+             ? ocr_page_erase(page, mask, thin, err)
+             : cs_error_set(err, CS_ENOMEM, "out of memory erasing labels");
     pixDestroy(&mask);
+    pixDestroy(&thin);
     return rc;
 }
 

@@ -610,8 +610,14 @@ parse_anchors(parser *p, const json_t *root)
     return CS_OK;
 }
 
+/* Reference ink at least this thick both across and along (pixels) is
+ * as thick as print: a parenthesis, bold type. */
+#define LABEL_THICK 4
+
 /* Builds tpl->labels from the reference image: its ink minus long rules,
- * grown by 3 pixels, so that labels can be erased from registered scans. */
+ * grown by 3 pixels, so that labels can be erased from registered scans;
+ * and tpl->labels_thin, where none of that ink is LABEL_THICK within 3
+ * pixels. */
 static cs_status
 load_labels(parser *p, const char *path)
 {
@@ -640,7 +646,16 @@ load_labels(parser *p, const char *path)
     (void)pixSubtract(pixb, pixb, pixh);
     (void)pixSubtract(pixb, pixb, pixv);
     p->tpl->labels = pixDilateBrick(NULL, pixb, 7, 7);
-    if (p->tpl->labels == NULL)
+    /* Thick ink: in a run LABEL_THICK long across and along; grown as the
+     * labels are. */
+    pixDestroy(&pixh);
+    pixDestroy(&pixv);
+    pixh = pixOpenBrick(NULL, pixb, LABEL_THICK, 1);
+    pixv = pixOpenBrick(NULL, pixb, 1, LABEL_THICK);
+    if (pixh != NULL && pixv != NULL && pixAnd(pixh, pixh, pixv) != NULL &&
+        pixDilateBrick(pixv, pixh, 7, 7) != NULL && p->tpl->labels != NULL)
+        p->tpl->labels_thin = pixSubtract(NULL, p->tpl->labels, pixv);
+    if (p->tpl->labels == NULL || p->tpl->labels_thin == NULL)
         rc = cs_error_set(p->err, CS_ENOMEM, "out of memory");
 cleanup:
     pixDestroy(&pixs);
@@ -753,6 +768,7 @@ extract_template_free(extract_template *tpl)
     free(tpl->fields);
     free(tpl->checks);
     pixDestroy(&tpl->labels);
+    pixDestroy(&tpl->labels_thin);
     free(tpl);
 }
 

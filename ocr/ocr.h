@@ -82,10 +82,6 @@ cs_status ocr_page_prepare(ocr_page **out, const intake_page *page,
 
 void ocr_page_free(ocr_page *page);
 
-/* Removes from page->data every pixel set in mask (1 bpp, same size),
- * except data lying on form ink: on a gray page, pixels dark as data; on
- * a black-and-white page, strokes as thick as print's that belong to ink
- * reaching out of mask. */
 /* For a page whose data strokes came out broken into specks (a thin font
  * on a fax or a blurred color scan, a thin pen on a gray scan), rebuilds
  * page->data (and page->rules) with a lighter data threshold, keeping
@@ -95,7 +91,14 @@ void ocr_page_free(ocr_page *page);
  * again. */
 cs_status ocr_page_lighten(ocr_page *page, int *changed, cs_error *err);
 
-cs_status ocr_page_erase(ocr_page *page, struct Pix *mask, cs_error *err);
+/* Removes from page->data every pixel set in mask (1 bpp, same size),
+ * except data lying on form ink: on a gray page, pixels dark as data; on
+ * a black-and-white page, strokes as thick as print's that belong to ink
+ * reaching out of mask, near that part, or anywhere within thin (NULL, or
+ * 1 bpp of the same size: the part of mask where the form's own ink is
+ * thinner than print, a dotted divider or small type). */
+cs_status ocr_page_erase(ocr_page *page, struct Pix *mask, struct Pix *thin,
+                         cs_error *err);
 
 /* Turns every image of page by quarters quarter turns clockwise (any
  * integer; 2 is upside down, -1 or 3 a quarter turn back): a sheet fed

@@ -67,6 +67,9 @@
  * around an area code) is not kept with it. */
 #define ERASE_REACH 25
 #define ERASE_SIDE 2
+/* Where the form's own ink is thin (a dotted divider, 3 pixels wide at
+ * most; see ocr_page_erase), a stroke at least this thick is print. */
+#define ERASE_THIN_STROKE 4
 /* A low-resolution black-and-white page (fax) is smoothed before it is
  * thresholded (see page_gray_images). A thin form line dithered into dots
  * then averages to a light gray (about 160): the ink image, on which
@@ -910,14 +913,15 @@ thick_ink(PIX *pixs, int t)
 /* What of mask is data lying on the form's ink, to be kept: on a gray
  * page, what is as dark as data; on a black-and-white page, the thick
  * strokes (thick_ink) of a character that reaches out of mask, near the
- * part outside it (ERASE_REACH, ERASE_SIDE). A label
- * is thin, or, where it is as thick as print (a parenthesis, a divider,
- * bold type), lies wholly inside mask. NULL on a color page (nothing is
- * kept) or when out of memory. */
+ * part outside it (ERASE_REACH, ERASE_SIDE), or, ERASE_THIN_STROKE thick,
+ * anywhere in thin, where the form's ink is thinner. A label is thin, or, where
+ * it is as thick as print (a parenthesis, bold type), lies wholly inside mask
+ * and outside thin. NULL on a color page (nothing is kept) or when out of
+ * memory. */
 static PIX *
-erase_keep(const ocr_page *page, PIX *mask)
+erase_keep(const ocr_page *page, PIX *mask, PIX *thin)
 {
-    PIX *thick, *seed, *keep;
+    PIX *thick, *seed, *keep, *within = NULL, *more = NULL;
 
     if (page->kind == OCR_SCAN_GRAY)
         return pixThresholdToBinary(page->gray, GRAY_CORE_THRESHOLD);
@@ -928,13 +932,32 @@ erase_keep(const ocr_page *page, PIX *mask)
     keep = seed != NULL ? pixSeedfillBinaryRestricted(NULL, seed, thick, 8,
                                                       ERASE_SIDE, ERASE_REACH)
                         : NULL;
+    /* Where the form is thin, a stroke thicker than its ink is data
+     * however far into mask it runs (a 0 whose side lies along a dotted
+     * divider); the divider's dashes beyond the character, as thick as
+     * ERASE_STROKE_MIN, stay out. */
+    if (keep != NULL && thin != NULL) {
+        PIX *thick_form = pixSubtract(NULL, mask, thin);
+        PIX *print = thick_ink(page->data, ERASE_THIN_STROKE);
+        within = thick_form != NULL && print != NULL
+                     ? pixSubtract(NULL, print, thick_form)
+                     : NULL;
+        pixDestroy(&thick_form);
+        pixDestroy(&print);
+        more = within != NULL ? pixSeedfillBinary(NULL, seed, within, 8) : NULL;
+        if (more == NULL || pixOr(keep, keep, more) == NULL)
+            pixDestroy(&keep);
+    }
+    pixDestroy(&within);
+    pixDestroy(&more);
     pixDestroy(&thick);
     pixDestroy(&seed);
     return keep;
 }
 
 cs_status
-ocr_page_erase(ocr_page *page, struct Pix *mask, cs_error *err)
+ocr_page_erase(ocr_page *page, struct Pix *mask, struct Pix *thin,
+               cs_error *err)
 {
     PIX *keep, *erase, *done, *before = NULL;
 
@@ -945,7 +968,12 @@ ocr_page_erase(ocr_page *page, struct Pix *mask, cs_error *err)
         pixGetDepth(mask) != 1)
         return cs_error_set(err, CS_EINVAL,
                             "ocr_page_erase: mask does not fit the page");
-    keep = erase_keep(page, mask);
+    if (thin != NULL &&
+        (pixGetWidth(thin) != pixGetWidth(mask) ||
+         pixGetHeight(thin) != pixGetHeight(mask) || pixGetDepth(thin) != 1))
+        return cs_error_set(err, CS_EINVAL,
+                            "ocr_page_erase: thin does not fit the page");
+    keep = erase_keep(page, mask, thin);
     if (keep == NULL && page->kind != OCR_SCAN_COLOR)
         return cs_error_set(err, CS_ENOMEM, "out of memory erasing mask");
     erase = keep != NULL ? pixSubtract(NULL, mask, keep) : pixClone(mask);

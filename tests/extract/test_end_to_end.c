@@ -864,6 +864,16 @@ static const struct fixture_field_case fixture_field_cases[] = {
      "LEWIS, SHARON, P", "touches_form_line"},
     {"name_comma_restored", "comma0030_bw300.tif", "insured_name",
      "LEWIS, JUDITH", "touches_form_line"},
+    /* Typed off the grid by whole characters: the 0 of a service date's
+     * month and the 8 of a place of service lay on box 24's dotted
+     * dividers, and erasing the form's labels took their left sides (05
+     * read 35, 81 read 31). The form draws those dividers thinner than
+     * print: a stroke thicker than them is kept however far into the
+     * labels' mask it lies. */
+    {"side_on_divider_date", "divider0001_bw300.tif", "line1_date_to",
+     "2025-05-06", "touches_form_line"},
+    {"side_on_divider_place", "divider0001_bw300.tif", "line2_place_of_service",
+     "81", "touches_form_line"},
 };
 
 static void

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "extract/extract.h"
+#include "extract/extract_internal.h"
 #include "support/support.h"
 
 #define CMS1500 CS_FORMS_DIR "/cms1500.template"
@@ -114,6 +115,39 @@ test_cms1500_loads(void **state)
         for (size_t k = i + 1; k < n; k++)
             assert_string_not_equal(id, extract_template_field_id(s.tpl, k));
     }
+}
+
+/* The reference's labels, to be erased from scans, and where their ink is
+ * thinner than print: a dotted divider of box 24 (3 pixels wide) is thin,
+ * the form's bold title (6) is not. */
+static void
+test_cms1500_labels_thin(void **state)
+{
+    cs_error err = CS_ERROR_INIT;
+    l_uint32 v;
+    l_int32 outside = -1;
+    PIX *beyond;
+
+    (void)state;
+    if (extract_template_load(&s.tpl, CMS1500, &err) != CS_OK)
+        print_error("%s\n", err.message);
+    assert_non_null(s.tpl);
+    assert_non_null(s.tpl->labels);
+    assert_non_null(s.tpl->labels_thin);
+    (void)pixGetPixel(s.tpl->labels, 161, 2370, &v);
+    assert_int_equal(v, 1);
+    (void)pixGetPixel(s.tpl->labels_thin, 161, 2370, &v);
+    assert_int_equal(v, 1);
+    (void)pixGetPixel(s.tpl->labels, 110, 265, &v);
+    assert_int_equal(v, 1);
+    (void)pixGetPixel(s.tpl->labels_thin, 110, 265, &v);
+    assert_int_equal(v, 0);
+    /* the thin part lies within the labels */
+    beyond = pixSubtract(NULL, s.tpl->labels_thin, s.tpl->labels);
+    assert_non_null(beyond);
+    (void)pixCountPixels(beyond, &outside, NULL);
+    pixDestroy(&beyond);
+    assert_int_equal(outside, 0);
 }
 
 struct field_case {
@@ -665,7 +699,7 @@ test_catalog_missing_folder(void **state)
     extract_catalog_free(NULL);
 }
 
-#define N_TESTS (TS_COUNT(tpl_cases) + TS_COUNT(catalog_cases) + 5)
+#define N_TESTS (TS_COUNT(tpl_cases) + TS_COUNT(catalog_cases) + 6)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -681,6 +715,7 @@ main(void)
     int failed;
 
     ADD_TEST("cms1500_loads", test_cms1500_loads);
+    ADD_TEST("cms1500_labels_thin", test_cms1500_labels_thin);
     ADD_ROWS(tpl_cases, test_tpl_case);
     ADD_TEST("repeat_expansion", test_repeat_expansion);
     ADD_TEST("template_missing_file", test_template_missing_file);

@@ -827,9 +827,9 @@ test_erase(void **state)
     before = count_on(s.page->data);
     assert_true(before > 0);
     s.pix2 = pixCreate(10, 10, 1);
-    assert_int_equal(ocr_page_erase(s.page, s.pix2, &err), CS_EINVAL);
+    assert_int_equal(ocr_page_erase(s.page, s.pix2, NULL, &err), CS_EINVAL);
     assert_int_equal(count_on(s.page->data), before);
-    assert_int_equal(ocr_page_erase(s.page, NULL, &err), CS_EINVAL);
+    assert_int_equal(ocr_page_erase(s.page, NULL, NULL, &err), CS_EINVAL);
     assert_null(s.page->erased);
     /* Erasing the top half leaves only the bottom half's ink. */
     s.pix = pixCreateTemplate(s.page->data);
@@ -837,7 +837,7 @@ test_erase(void **state)
     top = boxCreate(0, 0, pixGetWidth(s.pix), pixGetHeight(s.pix) / 2);
     (void)pixSetInRect(s.pix, top);
     boxDestroy(&top);
-    assert_int_equal(ocr_page_erase(s.page, s.pix, &err), CS_OK);
+    assert_int_equal(ocr_page_erase(s.page, s.pix, NULL, &err), CS_OK);
     after = count_on(s.page->data);
     assert_int_equal(count_in_rect(s.page->data, 0, 0, pixGetWidth(s.pix),
                                    pixGetHeight(s.pix) / 2),
@@ -872,7 +872,7 @@ test_erase_gray_keeps_data(void **state)
     s.pix = pixCreateTemplate(s.page->data);
     assert_non_null(s.pix);
     pixSetAll(s.pix);
-    assert_int_equal(ocr_page_erase(s.page, s.pix, &err), CS_OK);
+    assert_int_equal(ocr_page_erase(s.page, s.pix, NULL, &err), CS_OK);
     after = count_on(s.page->data);
     print_message("gray page: %d of %d data pixels kept\n", after, before);
     assert_true(after > 0 && after < before);
@@ -880,7 +880,7 @@ test_erase_gray_keeps_data(void **state)
     ocr_page_free(s.page);
     s.page = prepare(fx.pix[SRC_BW], 300, NULL);
     assert_non_null(s.page);
-    assert_int_equal(ocr_page_erase(s.page, s.pix, &err), CS_OK);
+    assert_int_equal(ocr_page_erase(s.page, s.pix, NULL, &err), CS_OK);
     assert_int_equal(count_on(s.page->data), 0);
 }
 
@@ -908,7 +908,7 @@ test_erase_keeps_stroke_on_divider(void **state)
     s.pix = pixCreateTemplate(s.page->data);
     assert_non_null(s.pix);
     set_rects(s.pix, mask, TS_COUNT(mask));
-    assert_int_equal(ocr_page_erase(s.page, s.pix, &err), CS_OK);
+    assert_int_equal(ocr_page_erase(s.page, s.pix, NULL, &err), CS_OK);
     /* the glyph's 4 columns in the band are within 4 pixels of the rest */
     assert_int_equal(count_in_rect(s.page->data, 1000, 1000, 24, 44), 24 * 44);
     assert_int_equal(count_in_rect(s.page->data, 1950, 1950, 100, 100), 0);
@@ -937,9 +937,57 @@ test_erase_keeps_character_on_label(void **state)
     s.pix = pixCreateTemplate(s.page->data);
     assert_non_null(s.pix);
     set_rects(s.pix, strip, TS_COUNT(strip));
-    assert_int_equal(ocr_page_erase(s.page, s.pix, &err), CS_OK);
+    assert_int_equal(ocr_page_erase(s.page, s.pix, NULL, &err), CS_OK);
     assert_int_equal(count_in_rect(s.page->data, 1000, 1000, 30, 44), 30 * 44);
     assert_int_equal(count_on(s.page->data), 30 * 44);
+}
+
+/* A character's side lying along a divider the form draws thinner than
+ * print (a 0 typed onto a dotted divider) is kept whole where the caller
+ * says the form is thin, however far into the mask it lies; where the form
+ * is as thick as print, only beside what lies outside the mask. Thick ink
+ * wholly inside the thin part (joined to nothing outside) is still erased. */
+static void
+test_erase_keeps_side_on_thin_divider(void **state)
+{
+    static const ocr_rect ink[] = {
+        {1000, 1000, 5, 44}, /* a 0's left side */
+        {1020, 1000, 5, 44}, /* its right side */
+        {1000, 1000, 25, 5}, /* its top */
+        {1000, 1039, 25, 5}, /* its bottom */
+        {1500, 1000, 6, 30}, /* a thick mark alone on the divider */
+    };
+    static const ocr_rect divider[] = {
+        {990, 900, 18, 300},  /* along the 0's left side, 8 pixels deep */
+        {1495, 900, 16, 300}, /* over the mark */
+    };
+    static const l_int32 glyph = 2 * 5 * 44 + 2 * 15 * 5;
+    cs_error err = CS_ERROR_INIT;
+
+    (void)state;
+    s.pix2 = page_of_rects(ink, TS_COUNT(ink));
+    s.page = prepare(s.pix2, 300, NULL);
+    assert_non_null(s.page);
+    assert_int_equal(s.page->kind, OCR_SCAN_BW);
+    assert_int_equal(count_on(s.page->data), glyph + 6 * 30);
+    s.pix = pixCreateTemplate(s.page->data);
+    assert_non_null(s.pix);
+    set_rects(s.pix, divider, TS_COUNT(divider));
+    /* the form thick there: the side's far columns go */
+    assert_int_equal(ocr_page_erase(s.page, s.pix, NULL, &err), CS_OK);
+    assert_true(count_in_rect(s.page->data, 1000, 1000, 25, 44) < glyph);
+    assert_int_equal(count_in_rect(s.page->data, 1000, 1010, 2, 24), 0);
+    ocr_page_free(s.page);
+    /* the form thin there: the whole 0 stays, the lone mark goes */
+    s.page = prepare(s.pix2, 300, NULL);
+    assert_non_null(s.page);
+    assert_int_equal(ocr_page_erase(s.page, s.pix, s.pix, &err), CS_OK);
+    assert_int_equal(count_in_rect(s.page->data, 1000, 1000, 25, 44), glyph);
+    assert_int_equal(count_on(s.page->data), glyph);
+    /* a thin part that does not fit the page */
+    pixDestroy(&s.pix2);
+    s.pix2 = pixCreate(10, 10, 1);
+    assert_int_equal(ocr_page_erase(s.page, s.pix, s.pix2, &err), CS_EINVAL);
 }
 
 /* ---- Rules ---------------------------------------------------------- */
@@ -1282,7 +1330,7 @@ test_engine_without_page(void **state)
 #define N_TESTS                                                                \
     (TS_COUNT(skew_cases) + TS_COUNT(kind_cases) + TS_COUNT(data_cases) +      \
      TS_COUNT(scale_cases) + TS_COUNT(blank_cases) + TS_COUNT(photo_cases) +   \
-     TS_COUNT(runs_cases) + 22)
+     TS_COUNT(runs_cases) + 23)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -1318,6 +1366,8 @@ main(void)
              test_erase_keeps_stroke_on_divider);
     ADD_TEST("erase_keeps_character_on_label",
              test_erase_keeps_character_on_label);
+    ADD_TEST("erase_keeps_side_on_thin_divider",
+             test_erase_keeps_side_on_thin_divider);
     ADD_TEST("rules_keep_data_on_them", test_rules_keep_data_on_them);
     ADD_ROWS(runs_cases, test_runs_case);
     ADD_TEST("engine_reads_name", test_engine_reads_name);
