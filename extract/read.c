@@ -1127,7 +1127,7 @@ static cs_status letter_on_digit(int *out, const reader *rd, int f,
                                  const placement *pl, const comp *g, size_t ng,
                                  ocr_text *t, cs_error *err);
 static void note_chars(reader *rd, int f, const placement *pl, const comp *g,
-                       size_t ng, const ocr_text *t, int code);
+                       size_t ng, const ocr_text *t, int code, int examples);
 static size_t cut_chars(comp *g, size_t max, const reader *rd, int f);
 static cs_status hand_overrule_text(const reader *rd, int f,
                                     const placement *pl, const comp *g,
@@ -1195,8 +1195,17 @@ read_text(reader *rd, extract_field *out, int f, const placement *pl,
         rc = hand_overrule_text(rd, f, pl, g, ng, t, err);
     if (rc != CS_OK)
         goto cleanup;
-    if (!rd->hand && pl->copies == 1)
-        note_chars(rd, f, pl, g, ng, t, code);
+    if (!rd->hand && pl->copies == 1) {
+        note_chars(rd, f, pl, g, ng, t, code, 1);
+    } else if (!rd->hand && rd->mono) {
+        /* A short field (read from copies) in fixed-pitch print: its
+         * characters are settled by the page's print too (a 1 whose foot
+         * went with its box's rule was read 4: place of service 11 read
+         * 41), but none is taken as an example of the print (that
+         * misread 4 would be one). */
+        ng = cut_chars(g, OCR_MAX_SYMBOLS, rd, f);
+        note_chars(rd, f, pl, g, ng, t, code, 0);
+    }
     /* a charset without blanks: none kept */
     blanks = strchr(def->charset, ' ') != NULL;
     len = 0;
@@ -1793,14 +1802,14 @@ among_own_kind(const ocr_text *t, size_t s)
 
 /* Keeps the characters (digits and capitals) OCR read in field f (t):
  * those of a code field (code) or a digits-only field, to be settled
- * (settle_lookalikes); and, as examples of how the page's print writes
- * them, those read surely where their kind is known: a digits-only
- * field's digits, a text field's letters among letters and digits among
- * digits. */
+ * (settle_lookalikes); and, unless examples is 0, as examples of how the
+ * page's print writes them, those read surely where their kind is known:
+ * a digits-only field's digits, a text field's letters among letters and
+ * digits among digits. */
 #define LOOK_EXAMPLE_CONFIDENCE 90.0f
 static void
 note_chars(reader *rd, int f, const placement *pl, const comp *g, size_t ng,
-           const ocr_text *t, int code)
+           const ocr_text *t, int code, int examples)
 {
     const char *charset = rd->tpl->fields[f].charset;
     int digits = digits_only(charset), words = strchr(charset, 'a') != NULL;
@@ -1815,7 +1824,8 @@ note_chars(reader *rd, int f, const placement *pl, const comp *g, size_t ng,
         if (!g[k].big || at == t->nsymbols ||
             !(is_digit(sym) || is_letter(sym)))
             continue;
-        example = !code && sym->confidence >= LOOK_EXAMPLE_CONFIDENCE &&
+        example = examples && !code &&
+                  sym->confidence >= LOOK_EXAMPLE_CONFIDENCE &&
                   (digits ? is_digit(sym) : among_own_kind(t, at));
         if (!example && !code && !digits)
             continue;
