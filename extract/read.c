@@ -119,14 +119,16 @@ erase_labels(ocr_page *page, const extract_template *tpl,
              const extract_transform *xf, cs_error *err)
 {
     int w = pixGetWidth(page->data), h = pixGetHeight(page->data);
-    PIX *mask, *thin;
+    PIX *mask, *thin = NULL;
     cs_status rc;
 
     if (tpl->labels == NULL)
         return CS_OK;
     mask = place_reference(tpl->labels, tpl, xf, w, h);
-    thin = place_reference(tpl->labels_thin, tpl, xf, w, h);
-    rc = mask != NULL && thin != NULL
+    /* only a black-and-white page keeps data by its thickness */
+    if (page->kind == OCR_SCAN_BW)
+        thin = place_reference(tpl->labels_thin, tpl, xf, w, h);
+    rc = mask != NULL && (thin != NULL || page->kind != OCR_SCAN_BW)
              ? ocr_page_erase(page, mask, thin, err)
              : cs_error_set(err, CS_ENOMEM, "out of memory erasing labels");
     pixDestroy(&mask);

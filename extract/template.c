@@ -646,14 +646,11 @@ load_labels(parser *p, const char *path)
     (void)pixSubtract(pixb, pixb, pixh);
     (void)pixSubtract(pixb, pixb, pixv);
     p->tpl->labels = pixDilateBrick(NULL, pixb, 7, 7);
-    /* Thick ink: in a run LABEL_THICK long across and along; grown as the
-     * labels are. */
+    /* The thick ink, grown as the labels are, is not thin. */
     pixDestroy(&pixh);
-    pixDestroy(&pixv);
-    pixh = pixOpenBrick(NULL, pixb, LABEL_THICK, 1);
-    pixv = pixOpenBrick(NULL, pixb, 1, LABEL_THICK);
-    if (pixh != NULL && pixv != NULL && pixAnd(pixh, pixh, pixv) != NULL &&
-        pixDilateBrick(pixv, pixh, 7, 7) != NULL && p->tpl->labels != NULL)
+    pixh = ocr_thick_ink(pixb, LABEL_THICK);
+    if (pixh != NULL && pixDilateBrick(pixv, pixh, 7, 7) != NULL &&
+        p->tpl->labels != NULL)
         p->tpl->labels_thin = pixSubtract(NULL, p->tpl->labels, pixv);
     if (p->tpl->labels == NULL || p->tpl->labels_thin == NULL)
         rc = cs_error_set(p->err, CS_ENOMEM, "out of memory");

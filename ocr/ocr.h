@@ -115,6 +115,11 @@ cs_status ocr_page_turn(ocr_page *page, int quarters, cs_error *err);
  */
 struct Pix *ocr_runs_open(struct Pix *pixs, int len, int vertical);
 
+/* The ink of pixs (1 bpp) at least t pixels thick both across and along:
+ * every pixel lies in a horizontal and in a vertical run of t. A new
+ * image, or NULL when out of memory. */
+struct Pix *ocr_thick_ink(struct Pix *pixs, int t);
+
 /* ---- Tesseract ------------------------------------------------------ */
 
 /* A rectangle in working-page pixels. */

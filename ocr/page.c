@@ -889,15 +889,13 @@ ocr_page_lighten(ocr_page *page, int *changed, cs_error *err)
     return CS_OK;
 }
 
-/* Ink of pixs at least `t` pixels thick both across and along: every
- * pixel lies in a horizontal and in a vertical run of t. A printed
- * character's strokes are 3 to 5 pixels thick, a label's mostly 1 or 2,
- * so a label's strokes vanish (a vertical one has no horizontal run of 3, a
- * horizontal one no vertical run), a character's stay, slanted strokes
- * included (their runs along either axis are longer than they are
- * thick). */
-static PIX *
-thick_ink(PIX *pixs, int t)
+/* A printed character's strokes are 3 to 5 pixels thick, a label's
+ * mostly 1 or 2, so ocr_thick_ink(3) drops a label's strokes (a vertical
+ * one has no horizontal run of 3, a horizontal one no vertical run) and
+ * keeps a character's, slanted strokes included (their runs along either
+ * axis are longer than they are thick). */
+PIX *
+ocr_thick_ink(PIX *pixs, int t)
 {
     PIX *across = pixOpenBrick(NULL, pixs, t, 1);
     PIX *along = pixOpenBrick(NULL, pixs, 1, t);
@@ -912,7 +910,7 @@ thick_ink(PIX *pixs, int t)
 
 /* What of mask is data lying on the form's ink, to be kept: on a gray
  * page, what is as dark as data; on a black-and-white page, the thick
- * strokes (thick_ink) of a character that reaches out of mask, near the
+ * strokes (ocr_thick_ink) of a character that reaches out of mask, near the
  * part outside it (ERASE_REACH, ERASE_SIDE), or, ERASE_THIN_STROKE thick,
  * anywhere in thin, where the form's ink is thinner. A label is thin, or, where
  * it is as thick as print (a parenthesis, bold type), lies wholly inside mask
@@ -927,7 +925,7 @@ erase_keep(const ocr_page *page, PIX *mask, PIX *thin)
         return pixThresholdToBinary(page->gray, GRAY_CORE_THRESHOLD);
     if (page->kind != OCR_SCAN_BW)
         return NULL;
-    thick = thick_ink(page->data, ERASE_STROKE_MIN);
+    thick = ocr_thick_ink(page->data, ERASE_STROKE_MIN);
     seed = thick != NULL ? pixSubtract(NULL, thick, mask) : NULL;
     keep = seed != NULL ? pixSeedfillBinaryRestricted(NULL, seed, thick, 8,
                                                       ERASE_SIDE, ERASE_REACH)
@@ -938,7 +936,7 @@ erase_keep(const ocr_page *page, PIX *mask, PIX *thin)
      * ERASE_STROKE_MIN, stay out. */
     if (keep != NULL && thin != NULL) {
         PIX *thick_form = pixSubtract(NULL, mask, thin);
-        PIX *print = thick_ink(page->data, ERASE_THIN_STROKE);
+        PIX *print = ocr_thick_ink(page->data, ERASE_THIN_STROKE);
         within = thick_form != NULL && print != NULL
                      ? pixSubtract(NULL, print, thick_form)
                      : NULL;

@@ -1043,6 +1043,32 @@ static const struct runs_case runs_cases[] = {
     {"open_runs_h_wider", 4000, 0},
 };
 
+/* ocr_thick_ink(t) keeps ink in a run of t both across and along: a
+ * stroke t wide whole, a thinner one not at all, in either direction. */
+static void
+test_thick_ink(void **state)
+{
+    static const ocr_rect ink[] = {
+        {100, 100, 3, 40}, /* a thin divider's dash, 3 wide */
+        {200, 100, 40, 3}, /* a thin bar, 3 high */
+        {300, 100, 4, 40}, /* a stroke 4 wide */
+        {400, 100, 40, 4}, /* a bar 4 high */
+    };
+
+    (void)state;
+    s.pix2 = page_of_rects(ink, TS_COUNT(ink));
+    assert_non_null(s.pix2);
+    s.pix = ocr_thick_ink(s.pix2, 4);
+    assert_non_null(s.pix);
+    assert_int_equal(count_on(s.pix), 2 * 4 * 40);
+    assert_int_equal(count_in_rect(s.pix, 300, 100, 4, 40), 4 * 40);
+    assert_int_equal(count_in_rect(s.pix, 400, 100, 40, 4), 4 * 40);
+    pixDestroy(&s.pix);
+    s.pix = ocr_thick_ink(s.pix2, 3);
+    assert_non_null(s.pix);
+    assert_int_equal(count_on(s.pix), 2 * 3 * 40 + 2 * 4 * 40);
+}
+
 /* ocr_runs_open keeps the same pixels as Leptonica's plain opening by a
  * line, on a black-and-white scan (rules, data, labels, its edges) and on
  * a page of noise, whose runs of every length end anywhere. */
@@ -1330,7 +1356,7 @@ test_engine_without_page(void **state)
 #define N_TESTS                                                                \
     (TS_COUNT(skew_cases) + TS_COUNT(kind_cases) + TS_COUNT(data_cases) +      \
      TS_COUNT(scale_cases) + TS_COUNT(blank_cases) + TS_COUNT(photo_cases) +   \
-     TS_COUNT(runs_cases) + 23)
+     TS_COUNT(runs_cases) + 24)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -1370,6 +1396,7 @@ main(void)
              test_erase_keeps_side_on_thin_divider);
     ADD_TEST("rules_keep_data_on_them", test_rules_keep_data_on_them);
     ADD_ROWS(runs_cases, test_runs_case);
+    ADD_TEST("thick_ink", test_thick_ink);
     ADD_TEST("engine_reads_name", test_engine_reads_name);
     ADD_TEST("engine_choices", test_engine_choices);
     ADD_TEST("engine_is_word", test_engine_is_word);
