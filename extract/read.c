@@ -2259,17 +2259,28 @@ one_digit(const double p[OCR_DIGIT_CLASSES])
     return 0;
 }
 
+/* A forced pair (split_pair's forced): ink of a digit-only field at least
+ * this many times as wide as the median of the field's characters, cut
+ * at its thinnest column between these shares of its width (a hand's
+ * slanted 1 written into the 6 after it takes a fifth of the pair). */
+#define PAIR_FORCE_WIDER 1.3
+#define PAIR_FORCE_LO 0.2
+#define PAIR_FORCE_HI 0.8
+
 /*
  * Character g of field f (a digit field or a code, on a hand-filled page)
  * as two touching digits: when g is wide (PAIR_ASPECT), its shape is not
  * one digit, and cut at its thinnest column in the middle, each part is
  * one. Then out's slots from before on (what OCR placed on g) give way to
  * the two digits, each with the next likeliest as its choices. Tesseract
- * reads such a pair as one symbol, or drops it.
+ * reads such a pair as one symbol, or drops it. Forced (the field's
+ * reading fails its rules and g is the widest of its characters,
+ * chars_rebuild), g needs only be cut into two digits, anywhere but its
+ * outer fifths: a pair in a hand's slant is no wider than tall.
  */
 static cs_status
 split_pair(extract_lattice *out, size_t before, const reader *rd, int f,
-           const comp *g, cs_error *err)
+           const comp *g, int forced, int *did, cs_error *err)
 {
     double whole[OCR_DIGIT_CLASSES], a[OCR_DIGIT_CLASSES], b[OCR_DIGIT_CLASSES],
         sa = 0.0, sb = 0.0;
@@ -2279,17 +2290,22 @@ split_pair(extract_lattice *out, size_t before, const reader *rd, int f,
     l_float32 least = 0.0f;
     cs_status rc;
 
-    if (g->w <= PAIR_ASPECT * g->h || before + 2 > EXTRACT_LATTICE_MAX)
+    double lo = forced ? PAIR_FORCE_LO : PAIR_CUT_LO,
+           hi = forced ? PAIR_FORCE_HI : PAIR_CUT_HI;
+
+    if ((!forced && g->w <= PAIR_ASPECT * g->h) ||
+        before + 2 > EXTRACT_LATTICE_MAX)
         return CS_OK;
-    rc = char_digit_read(whole, rd, f, g, err);
-    if (rc != CS_OK || whole[OCR_DIGIT_OTHER] < 0.5)
-        return rc == CS_EINVAL ? CS_OK : rc; /* no ink, or one digit */
+    if (!forced) {
+        rc = char_digit_read(whole, rd, f, g, err);
+        if (rc != CS_OK || whole[OCR_DIGIT_OTHER] < 0.5)
+            return rc == CS_EINVAL ? CS_OK : rc; /* no ink, or one digit */
+    }
     pix = char_glyph(rd, f, g);
     if (pix == NULL)
         return cs_error_set(err, CS_ENOMEM, "out of memory");
     cols = pixCountPixelsByColumn(pix);
-    for (int x = (int)(PAIR_CUT_LO * g->w);
-         cols != NULL && x <= (int)(PAIR_CUT_HI * g->w); x++) {
+    for (int x = (int)(lo * g->w); cols != NULL && x <= (int)(hi * g->w); x++) {
         l_float32 v = 0.0f;
         (void)numaGetFValue(cols, x, &v);
         if (cut < 0 || v < least ||
@@ -2315,6 +2331,8 @@ split_pair(extract_lattice *out, size_t before, const reader *rd, int f,
     memset(&out->s[out->n], 0, 2 * sizeof(out->s[0]));
     slot_set_digits(&out->s[out->n++], a, sa, OCR_MAX_CHOICES);
     slot_set_digits(&out->s[out->n++], b, sb, OCR_MAX_CHOICES);
+    if (did != NULL)
+        *did = 1;
     return CS_OK;
 }
 
@@ -2487,12 +2505,15 @@ median(double *v, size_t n)
  * Sets out to the rebuilt reading, each symbol with its choices; blanks
  * are kept where OCR began a word, except in digit fields and fields
  * whose charset has no blank, which are read without them, and in a
- * hand's codes across a narrow gap (CODE_BLANK_GAP).
+ * hand's codes across a narrow gap (CODE_BLANK_GAP). With pair set (a
+ * hand's digit-only field whose reading fails its rules), its widest
+ * character, when PAIR_FORCE_WIDER than the median, is read as two
+ * (split_pair, forced); *split tells whether one was.
  */
 static cs_status
 chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
               const placement *pl, const ocr_text *t, ocr_engine *eng,
-              double scale, cs_error *err)
+              double scale, int pair, int *split, cs_error *err)
 {
     const char *charset = rd->tpl->fields[f].charset;
     int digits = digits_only(charset);
@@ -2507,6 +2528,7 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
     double pitch = rd->tpl->pitch_x * rd->xf.ax;
     double line = rd->tpl->pitch_y * rd->xf.ay;
     double blank_gap = -1e9; /* OCR's word breaks are blanks */
+    size_t widest = ng;      /* the character split forced (pair) */
 
     /* Characters OCR dropped: as many as the ink has more characters
      * than OCR read symbols. With none missing, a character without a
@@ -2527,6 +2549,20 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
         for (size_t k = 1; k < ng; k++)
             gaps[k - 1] = g[k].x - (g[k - 1].x + g[k - 1].w);
         blank_gap = CODE_BLANK_GAP * median(gaps, ng - 1);
+    }
+    if (split != NULL)
+        *split = 0;
+    if (pair && rd->hand && digits && ng >= 2) {
+        double widths[OCR_MAX_SYMBOLS];
+        size_t nb = 0;
+        for (size_t k = 0; k < ng; k++)
+            if (g[k].big) {
+                widths[nb++] = g[k].w;
+                if (widest == ng || g[k].w > g[widest].w)
+                    widest = k;
+            }
+        if (nb < 2 || g[widest].w < PAIR_FORCE_WIDER * median(widths, nb))
+            widest = ng;
     }
     out->n = 0;
     for (size_t k = 0; k < ng; k++) {
@@ -2571,8 +2607,16 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
             if (rc != CS_OK)
                 return rc;
         }
-        if (rd->hand && code && g[k].big && added <= 1) { /* a pair? */
-            cs_status rc = split_pair(out, before, rd, f, &g[k], err);
+        if (k == widest) {
+            int did = 0;
+            cs_status rc = split_pair(out, before, rd, f, &g[k], 1, &did, err);
+            if (rc != CS_OK)
+                return rc;
+            *split = did;
+        }
+        if (rd->hand && code && g[k].big && added <= 1 &&
+            !(split != NULL && *split && k == widest)) { /* a pair? */
+            cs_status rc = split_pair(out, before, rd, f, &g[k], 0, NULL, err);
             if (rc != CS_OK)
                 return rc;
         }
@@ -2681,6 +2725,40 @@ reading_choose(const reading *rs, size_t n, int veto_at)
 }
 
 /*
+ * A hand's digit-only field f whose reading (t, rebuilt into lat) fails
+ * its rules and passes no combination of OCR's alternatives: its widest
+ * character read as two touching digits (chars_rebuild with pair), a 1
+ * written into the 6 after it that left an NPI nine digits long. When
+ * some combination passes then, writes the reading with the pair as read
+ * to asread and what passes at the least cost to text (lat holds the
+ * rebuilt reading); else leaves both "".
+ */
+static cs_status
+repair_by_pair(char *asread, char *text, size_t size, extract_lattice *lat,
+               ocr_text *one, const reader *rd, int f, const placement *pl,
+               const ocr_text *t, ocr_engine *eng, double scale,
+               const char *may, cs_error *err)
+{
+    const extract_field_def *def = &rd->tpl->fields[f];
+    int split = 0;
+    cs_status rc;
+
+    asread[0] = text[0] = '\0';
+    if (!rd->hand || !digits_only(def->charset))
+        return CS_OK;
+    rc = chars_rebuild(lat, one, rd, f, pl, t, eng, scale, 1, &split, err);
+    if (rc != CS_OK || !split)
+        return rc;
+    extract__lattice_text(asread, size, lat);
+    extract__lattice_add_lookalikes(lat, def->charset);
+    if (extract__lattice_search(text, size, lat, def, may,
+                                lat->n > REPAIR_LONG ? 2 : REPAIR_MAX_SUBST) <
+        0.0)
+        asread[0] = text[0] = '\0';
+    return CS_OK;
+}
+
+/*
  * Reads inked text fields again on renderings of the montage (those of
  * rereads[] whose bit is set in looks) and keeps, per field, the reading
  * chosen by reading_choose(): every field of a poor page, or (only_invalid)
@@ -2771,7 +2849,8 @@ reread(reader *rd, extract_result *res, const placement *pl, PIX *montage,
             rc = read_field(t, rd, (int)f, &pl2[f], eng, sc, err);
             if (rc != CS_OK)
                 break;
-            rc = chars_rebuild(lat, one, rd, (int)f, &pl2[f], t, eng, sc, err);
+            rc = chars_rebuild(lat, one, rd, (int)f, &pl2[f], t, eng, sc, 0,
+                               NULL, err);
             if (rc != CS_OK)
                 break;
             extract__lattice_text(text, sizeof(text), lat);
@@ -2786,6 +2865,15 @@ reread(reader *rd, extract_result *res, const placement *pl, PIX *montage,
             if (extract__lattice_search(
                     text, sizeof(text), lat, def, may,
                     lat->n > REPAIR_LONG ? 2 : REPAIR_MAX_SUBST) < 0.0) {
+                char paired[EXTRACT_VALUE_MAX];
+                rc = repair_by_pair(paired, text, sizeof(text), lat, one, rd,
+                                    (int)f, &pl2[f], t, eng, sc, may, err);
+                if (rc != CS_OK)
+                    break;
+                if (paired[0] != '\0') /* the pair is what was read */
+                    reading_judge(r, def, paired, may);
+            }
+            if (text[0] == '\0') {
                 /* no combination of OCR's alternatives: a few edits
                  * from the form's own wording is that wording */
                 const char *near = extract__lexicon_near(def, r->value);

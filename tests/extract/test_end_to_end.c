@@ -896,6 +896,25 @@ test_fixture_field_case(void **state)
         assert_true(f->review && ts_has_reason(f, c->reason));
 }
 
+/* A hand that leans right (DkgHandwriting Italic) runs digits into each
+ * other: the 7 and 9 of the billing NPI 2862879857 touch in a pair no
+ * wider than tall, read as one digit (286287857, nine digits). When a
+ * hand's digit field fails its rules, its widest character, well wider
+ * than the others, is read as two digits, and the NPI then passes its
+ * check digit as read. A black-and-white page. */
+static void
+test_hand_touching_pair(void **state)
+{
+    const extract_field *f;
+
+    (void)state;
+    f = read_fixture_field(FIXTURES "pair0011_bw300.tif",
+                           "billing_provider_npi", "2862879857");
+    assert_true(s.res->handwritten);
+    assert_string_equal(f->value, "2862879857");
+    assert_false(ts_has_reason(f, "npi_format"));
+}
+
 /* A hand's state code: Tesseract read this hand's M as N (ND, a state
  * code, for MD). In a field of capitals only, the character network's
  * capitals are weighed with OCR's, and the state codes choose among the
@@ -1088,7 +1107,7 @@ test_unknown_form_name(void **state)
     extract_result_free(NULL);
 }
 
-#define N_TESTS (TS_COUNT(page_cases) + TS_COUNT(fixture_field_cases) + 15)
+#define N_TESTS (TS_COUNT(page_cases) + TS_COUNT(fixture_field_cases) + 16)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -1116,6 +1135,7 @@ main(void)
     ADD_TEST("mono_one_character_a_cell", test_mono_one_character_a_cell);
     ADD_TEST("hand_digit_field_digits", test_hand_digit_field_digits);
     ADD_TEST("hand_state_code", test_hand_state_code);
+    ADD_TEST("hand_touching_pair", test_hand_touching_pair);
     ADD_ROWS(fixture_field_cases, test_fixture_field_case);
     ADD_TEST("short_field_copies", test_short_field_copies);
     ADD_TEST("unknown_form_name", test_unknown_form_name);
