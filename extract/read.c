@@ -2180,6 +2180,44 @@ slot_weigh_letter(extract_slot *s, const reader *rd, int f, const comp *g,
     return CS_OK;
 }
 
+/* Appends to out the capital that character g of field f (capitals only:
+ * a diagnosis pointer, a state code) of a hand-filled page is by the
+ * character network (ocr_glyph_read), with the next likeliest of the
+ * field's capitals as its choices, when OCR read nothing there, alone
+ * either, and one of the field's capitals holds LETTER_FILL_MIN of all
+ * the network's probability: Tesseract drops a hand's letters (the A of
+ * a pointer AB written apart from its B) that the network reads surely.
+ * A letter dropped makes the field wrong for sure. */
+#define LETTER_FILL_MIN 0.5
+static cs_status
+slot_from_letter(extract_lattice *out, const reader *rd, int f, const comp *g,
+                 cs_error *err)
+{
+    const char *charset = rd->tpl->fields[f].charset;
+    double p[OCR_GLYPH_CLASSES], score[26], sum = 0.0;
+    int top = -1;
+    cs_status rc;
+
+    if (out->n >= EXTRACT_LATTICE_MAX)
+        return CS_OK;
+    rc = char_glyph_read(p, rd, f, g, err);
+    if (rc != CS_OK)
+        return rc == CS_EINVAL ? CS_OK : rc;
+    for (int c = 0; c < OCR_GLYPH_CLASSES; c++)
+        sum += p[c];
+    for (int c = 0; c < 26; c++) {
+        score[c] = strchr(charset, 'A' + c) != NULL ? p[10 + c] : -1.0;
+        if (score[c] >= 0.0 && (top < 0 || score[c] > score[top]))
+            top = c;
+    }
+    if (top < 0 || sum <= 0.0 || score[top] < LETTER_FILL_MIN * sum)
+        return CS_OK;
+    memset(&out->s[out->n], 0, sizeof(out->s[out->n]));
+    slot_set_chars(&out->s[out->n], score, 26, 'A', sum, OCR_MAX_CHOICES);
+    out->n++;
+    return CS_OK;
+}
+
 /* Appends to out the digit that character g of field f (a digit field
  * or a code) of a hand-filled page is by its shape (ocr_digit_read), with
  * the next likeliest as its choices: when OCR read nothing there, even
@@ -2522,6 +2560,9 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
     /* digits and codes (digit fields among them); not prose (names,
      * streets: a charset with lower case) */
     int code = strchr(charset, '0') != NULL && strchr(charset, 'a') == NULL;
+    /* capitals only (diagnosis pointers, state codes) */
+    int capitals =
+        strchr(charset, 'A') != NULL && strpbrk(charset, "0a") == NULL;
     comp g[OCR_MAX_SYMBOLS];
     size_t ng = cut_chars(g, OCR_MAX_SYMBOLS, rd, f), nsym = 0, nalnum = 0,
            missing;
@@ -2647,6 +2688,10 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
             /* not in prose, where a letter OCR dropped would come out a
              * digit */
             rc = slot_from_shape(out, rd, f, &g[k], nalnum == 0, err);
+            if (rc != CS_OK)
+                return rc;
+        } else if (rd->hand && capitals) {
+            rc = slot_from_letter(out, rd, f, &g[k], err);
             if (rc != CS_OK)
                 return rc;
         }

@@ -915,6 +915,25 @@ test_hand_touching_pair(void **state)
     assert_false(ts_has_reason(f, "npi_format"));
 }
 
+/* A hand's diagnosis pointers AB, their A written apart from the B:
+ * Tesseract dropped the A (B), on two lines. In a field of capitals only,
+ * a character OCR reads nothing on is the capital the character network
+ * is sure of. A black-and-white page in DkgHandwriting Italic. */
+static void
+test_hand_dropped_letter(void **state)
+{
+    const extract_field *f;
+
+    (void)state;
+    f = read_fixture_field(FIXTURES "pointer0013_bw300.tif",
+                           "line1_diagnosis_pointer", "AB");
+    assert_true(s.res->handwritten);
+    assert_string_equal(f->value, "AB");
+    f = extract_result_field(s.res, "line2_diagnosis_pointer");
+    assert_non_null(f);
+    assert_string_equal(f->value, "AB");
+}
+
 /* A hand's state code: Tesseract read this hand's M as N (ND, a state
  * code, for MD). In a field of capitals only, the character network's
  * capitals are weighed with OCR's, and the state codes choose among the
@@ -1107,7 +1126,7 @@ test_unknown_form_name(void **state)
     extract_result_free(NULL);
 }
 
-#define N_TESTS (TS_COUNT(page_cases) + TS_COUNT(fixture_field_cases) + 16)
+#define N_TESTS (TS_COUNT(page_cases) + TS_COUNT(fixture_field_cases) + 17)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -1136,6 +1155,7 @@ main(void)
     ADD_TEST("hand_digit_field_digits", test_hand_digit_field_digits);
     ADD_TEST("hand_state_code", test_hand_state_code);
     ADD_TEST("hand_touching_pair", test_hand_touching_pair);
+    ADD_TEST("hand_dropped_letter", test_hand_dropped_letter);
     ADD_ROWS(fixture_field_cases, test_fixture_field_case);
     ADD_TEST("short_field_copies", test_short_field_copies);
     ADD_TEST("unknown_form_name", test_unknown_form_name);
