@@ -2180,6 +2180,29 @@ slot_weigh_letter(extract_slot *s, const reader *rd, int f, const comp *g,
     return CS_OK;
 }
 
+/* The share of all of p's probability (OCR_GLYPH_CLASSES) the likeliest
+ * of charset's capitals holds, that capital's index (0 for A) in *top,
+ * -1 when charset has none; score[c] is capital c's share, -1 for those
+ * not in charset. */
+static double
+capital_share(const double p[OCR_GLYPH_CLASSES], const char *charset,
+              double score[26], int *top)
+{
+    double sum = 0.0;
+
+    *top = -1;
+    for (int c = 0; c < OCR_GLYPH_CLASSES; c++)
+        sum += p[c];
+    for (int c = 0; c < 26; c++) {
+        score[c] = strchr(charset, 'A' + c) != NULL && sum > 0.0
+                       ? p[10 + c] / sum
+                       : -1.0;
+        if (score[c] >= 0.0 && (*top < 0 || score[c] > score[*top]))
+            *top = c;
+    }
+    return *top < 0 ? 0.0 : score[*top];
+}
+
 /* Appends to out the capital that character g of field f (capitals only:
  * a diagnosis pointer, a state code) of a hand-filled page is by the
  * character network (ocr_glyph_read), with the next likeliest of the
@@ -2193,9 +2216,8 @@ static cs_status
 slot_from_letter(extract_lattice *out, const reader *rd, int f, const comp *g,
                  cs_error *err)
 {
-    const char *charset = rd->tpl->fields[f].charset;
-    double p[OCR_GLYPH_CLASSES], score[26], sum = 0.0;
-    int top = -1;
+    double p[OCR_GLYPH_CLASSES], score[26];
+    int top;
     cs_status rc;
 
     if (out->n >= EXTRACT_LATTICE_MAX)
@@ -2203,17 +2225,11 @@ slot_from_letter(extract_lattice *out, const reader *rd, int f, const comp *g,
     rc = char_glyph_read(p, rd, f, g, err);
     if (rc != CS_OK)
         return rc == CS_EINVAL ? CS_OK : rc;
-    for (int c = 0; c < OCR_GLYPH_CLASSES; c++)
-        sum += p[c];
-    for (int c = 0; c < 26; c++) {
-        score[c] = strchr(charset, 'A' + c) != NULL ? p[10 + c] : -1.0;
-        if (score[c] >= 0.0 && (top < 0 || score[c] > score[top]))
-            top = c;
-    }
-    if (top < 0 || sum <= 0.0 || score[top] < LETTER_FILL_MIN * sum)
+    if (capital_share(p, rd->tpl->fields[f].charset, score, &top) <
+        LETTER_FILL_MIN)
         return CS_OK;
     memset(&out->s[out->n], 0, sizeof(out->s[out->n]));
-    slot_set_chars(&out->s[out->n], score, 26, 'A', sum, OCR_MAX_CHOICES);
+    slot_set_chars(&out->s[out->n], score, 26, 'A', 1.0, OCR_MAX_CHOICES);
     out->n++;
     return CS_OK;
 }
@@ -2270,10 +2286,11 @@ slot_from_shape(extract_lattice *out, const reader *rd, int f, const comp *g,
 #define PAIR_CUT_LO 0.3
 #define PAIR_CUT_HI 0.7
 
-/* Reads the columns [x0, x1) of glyph by shape into p. */
+/* Reads the columns [x0, x1) of glyph by shape into p: with the digit
+ * networks (ocr_digit_read, OCR_DIGIT_CLASSES), or with the character
+ * network (glyph set: ocr_glyph_read, OCR_GLYPH_CLASSES). */
 static cs_status
-part_digit_read(double p[OCR_DIGIT_CLASSES], PIX *glyph, int x0, int x1,
-                cs_error *err)
+part_read(double *p, PIX *glyph, int x0, int x1, int glyph_net, cs_error *err)
 {
     BOX *box = boxCreate(x0, 0, x1 - x0, pixGetHeight(glyph));
     PIX *part = box != NULL ? pixClipRectangle(glyph, box, NULL) : NULL;
@@ -2282,9 +2299,33 @@ part_digit_read(double p[OCR_DIGIT_CLASSES], PIX *glyph, int x0, int x1,
     boxDestroy(&box);
     if (part == NULL)
         return cs_error_set(err, CS_ENOMEM, "out of memory");
-    rc = ocr_digit_read(p, part, err);
+    rc =
+        glyph_net ? ocr_glyph_read(p, part, err) : ocr_digit_read(p, part, err);
     pixDestroy(&part);
     return rc;
+}
+
+/* Where the two touching characters of glyph part: its column with the
+ * least ink between the shares lo and hi of its width (the nearest the
+ * middle among equals); -1 when none. */
+static int
+pair_cut(PIX *glyph, double lo, double hi)
+{
+    int w = (int)pixGetWidth(glyph), cut = -1;
+    NUMA *cols = pixCountPixelsByColumn(glyph);
+    l_float32 least = 0.0f;
+
+    for (int x = (int)(lo * w); cols != NULL && x <= (int)(hi * w); x++) {
+        l_float32 v = 0.0f;
+        (void)numaGetFValue(cols, x, &v);
+        if (cut < 0 || v < least ||
+            (v == least && abs(x - w / 2) < abs(cut - w / 2))) {
+            least = v;
+            cut = x;
+        }
+    }
+    numaDestroy(&cols);
+    return cut;
 }
 
 /* 1 when p's likeliest class is a digit holding at least half of all. */
@@ -2323,13 +2364,8 @@ split_pair(extract_lattice *out, size_t before, const reader *rd, int f,
     double whole[OCR_DIGIT_CLASSES], a[OCR_DIGIT_CLASSES], b[OCR_DIGIT_CLASSES],
         sa = 0.0, sb = 0.0;
     PIX *pix;
-    NUMA *cols = NULL;
-    int cut = -1;
-    l_float32 least = 0.0f;
-    cs_status rc;
-
-    double lo = forced ? PAIR_FORCE_LO : PAIR_CUT_LO,
-           hi = forced ? PAIR_FORCE_HI : PAIR_CUT_HI;
+    int cut;
+    cs_status rc = CS_OK;
 
     if ((!forced && g->w <= PAIR_ASPECT * g->h) ||
         before + 2 > EXTRACT_LATTICE_MAX)
@@ -2342,21 +2378,12 @@ split_pair(extract_lattice *out, size_t before, const reader *rd, int f,
     pix = char_glyph(rd, f, g);
     if (pix == NULL)
         return cs_error_set(err, CS_ENOMEM, "out of memory");
-    cols = pixCountPixelsByColumn(pix);
-    for (int x = (int)(lo * g->w); cols != NULL && x <= (int)(hi * g->w); x++) {
-        l_float32 v = 0.0f;
-        (void)numaGetFValue(cols, x, &v);
-        if (cut < 0 || v < least ||
-            (v == least && abs(x - g->w / 2) < abs(cut - g->w / 2))) {
-            least = v;
-            cut = x;
-        }
-    }
-    numaDestroy(&cols);
+    cut = pair_cut(pix, forced ? PAIR_FORCE_LO : PAIR_CUT_LO,
+                   forced ? PAIR_FORCE_HI : PAIR_CUT_HI);
     if (cut > 0) {
-        rc = part_digit_read(a, pix, 0, cut, err);
+        rc = part_read(a, pix, 0, cut, 0, err);
         if (rc == CS_OK)
-            rc = part_digit_read(b, pix, cut, g->w, err);
+            rc = part_read(b, pix, cut, g->w, 0, err);
     }
     pixDestroy(&pix);
     if (rc != CS_OK || cut <= 0 || !one_digit(a) || !one_digit(b))
@@ -2371,6 +2398,57 @@ split_pair(extract_lattice *out, size_t before, const reader *rd, int f,
     slot_set_digits(&out->s[out->n++], b, sb, OCR_MAX_CHOICES);
     if (did != NULL)
         *did = 1;
+    return CS_OK;
+}
+
+/* Capitals ink this many times wider than tall may be two that touch: a
+ * hand that leans right writes a pair of capitals (AB) hardly wider than
+ * tall; the character network tells one capital from two. */
+#define LETTERS_ASPECT 1.0
+
+/*
+ * Character g of field f (capitals only, on a hand-filled page) as two
+ * touching capitals: when g is wide (LETTERS_ASPECT), the character network
+ * reads it as no one character, and cut at its thinnest column in the
+ * middle, each part is one of the field's capitals (LETTER_FILL_MIN).
+ * Then out's slots from before on give way to the two capitals, each
+ * with the next likeliest as its choices. A hand runs the letters of a
+ * diagnosis pointer together (BC read B).
+ */
+static cs_status
+split_letters(extract_lattice *out, size_t before, const reader *rd, int f,
+              const comp *g, cs_error *err)
+{
+    const char *charset = rd->tpl->fields[f].charset;
+    double whole[OCR_GLYPH_CLASSES], a[OCR_GLYPH_CLASSES], b[OCR_GLYPH_CLASSES],
+        sa[26], sb[26];
+    PIX *pix;
+    int cut, ta, tb;
+    cs_status rc;
+
+    if (g->w <= LETTERS_ASPECT * g->h || before + 2 > EXTRACT_LATTICE_MAX)
+        return CS_OK;
+    rc = char_glyph_read(whole, rd, f, g, err);
+    if (rc != CS_OK || whole[OCR_GLYPH_OTHER] < 0.5)
+        return rc == CS_EINVAL ? CS_OK : rc; /* no ink, or one character */
+    pix = char_glyph(rd, f, g);
+    if (pix == NULL)
+        return cs_error_set(err, CS_ENOMEM, "out of memory");
+    cut = pair_cut(pix, PAIR_CUT_LO, PAIR_CUT_HI);
+    if (cut > 0) {
+        rc = part_read(a, pix, 0, cut, 1, err);
+        if (rc == CS_OK)
+            rc = part_read(b, pix, cut, g->w, 1, err);
+    }
+    pixDestroy(&pix);
+    if (rc != CS_OK || cut <= 0 ||
+        capital_share(a, charset, sa, &ta) < LETTER_FILL_MIN ||
+        capital_share(b, charset, sb, &tb) < LETTER_FILL_MIN)
+        return rc == CS_EINVAL ? CS_OK : rc;
+    out->n = before;
+    memset(&out->s[out->n], 0, 2 * sizeof(out->s[0]));
+    slot_set_chars(&out->s[out->n++], sa, 26, 'A', 1.0, OCR_MAX_CHOICES);
+    slot_set_chars(&out->s[out->n++], sb, 26, 'A', 1.0, OCR_MAX_CHOICES);
     return CS_OK;
 }
 
@@ -2658,6 +2736,10 @@ chars_rebuild(extract_lattice *out, ocr_text *one, const reader *rd, int f,
         if (rd->hand && code && g[k].big && added <= 1 &&
             !(split != NULL && *split && k == widest)) { /* a pair? */
             cs_status rc = split_pair(out, before, rd, f, &g[k], 0, NULL, err);
+            if (rc != CS_OK)
+                return rc;
+        } else if (rd->hand && capitals && g[k].big && added <= 1) {
+            cs_status rc = split_letters(out, before, rd, f, &g[k], err);
             if (rc != CS_OK)
                 return rc;
         }

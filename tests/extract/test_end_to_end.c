@@ -934,6 +934,23 @@ test_hand_dropped_letter(void **state)
     assert_string_equal(f->value, "AB");
 }
 
+/* A hand's diagnosis pointer BC, its two letters run together into
+ * ink hardly wider than tall, read B. In a field of capitals only, such
+ * ink the character network takes for no one character is cut at its
+ * thinnest column, and each half it reads as one of the field's
+ * capitals. A color scan in DkgHandwriting Italic (JPEG at quality 50). */
+static void
+test_hand_touching_letters(void **state)
+{
+    const extract_field *f;
+
+    (void)state;
+    f = read_fixture_field(FIXTURES "letters0012_handwritten.jpg",
+                           "line3_diagnosis_pointer", "BC");
+    assert_true(s.res->handwritten);
+    assert_string_equal(f->value, "BC");
+}
+
 /* A hand's state code: Tesseract read this hand's M as N (ND, a state
  * code, for MD). In a field of capitals only, the character network's
  * capitals are weighed with OCR's, and the state codes choose among the
@@ -1126,7 +1143,7 @@ test_unknown_form_name(void **state)
     extract_result_free(NULL);
 }
 
-#define N_TESTS (TS_COUNT(page_cases) + TS_COUNT(fixture_field_cases) + 17)
+#define N_TESTS (TS_COUNT(page_cases) + TS_COUNT(fixture_field_cases) + 18)
 
 /* main()'s tests: one per row of a case table, or one by name. */
 #define ADD_ROWS(table, func) TS_ADD_ROWS(tests, n, table, func, scratch_free)
@@ -1156,6 +1173,7 @@ main(void)
     ADD_TEST("hand_state_code", test_hand_state_code);
     ADD_TEST("hand_touching_pair", test_hand_touching_pair);
     ADD_TEST("hand_dropped_letter", test_hand_dropped_letter);
+    ADD_TEST("hand_touching_letters", test_hand_touching_letters);
     ADD_ROWS(fixture_field_cases, test_fixture_field_case);
     ADD_TEST("short_field_copies", test_short_field_copies);
     ADD_TEST("unknown_form_name", test_unknown_form_name);
