@@ -169,6 +169,11 @@ void extract__drop_specks(char *v, int keep_commas);
  * Returns 1 when a word was mended. */
 int extract__mend_words(char *v, ocr_engine *eng);
 
+/* Mends the suffix of a street address that poor print turned into no
+ * suffix by one look-alike letter (4192 CENTER OR: DR). Returns 1 when
+ * it did (extract/words.c). */
+int extract__mend_street(char *v);
+
 /* Writes what l read (the first choice of every position) to out. */
 void extract__lattice_text(char *out, size_t size, const extract_lattice *l);
 

@@ -29,7 +29,9 @@
  * | money                | 9.99 with 1-12 dollar digits                   |
  * | date_qualifier       | box 14: 431 (onset) or 484 (last menstrual)    |
  * | provider_qualifier   | box 17: DN, DK or DQ                           |
+ * | street               | a word of 2+ letters (a street's name, PO BOX) |
  */
+#include <ctype.h>
 #include <string.h>
 
 #include "extract/extract_internal.h"
@@ -528,6 +530,22 @@ ok_provider_qualifier(const char *v, const struct tm *today)
     return strcmp(v, "DN") == 0 || strcmp(v, "DK") == 0 || strcmp(v, "DQ") == 0;
 }
 
+/* A street address names its street (or a PO box): a word of two
+ * letters or more somewhere (a misread that left only digits fails). */
+static int
+ok_street(const char *v, const struct tm *today)
+{
+    size_t run = 0;
+
+    (void)today;
+    for (; *v != '\0'; v++) {
+        run = isalpha((unsigned char)*v) ? run + 1 : 0;
+        if (run >= 2)
+            return 1;
+    }
+    return 0;
+}
+
 static const rule_step rule_steps[] = {
     {"npi", ok_npi_format, "npi_format", "NPI is not 10 digits"},
     {"npi", ok_npi_check, "npi_check_digit", "NPI check digit does not match"},
@@ -550,6 +568,8 @@ static const rule_step rule_steps[] = {
     {"person_name", ok_person_name, "person_name_format",
      "not LAST, FIRST or LAST, FIRST, M in letters (or SAME)"},
     {"city", ok_city, "city_format", "not a city's name in letters"},
+    {"street", ok_street, "street_format",
+     "not a street address: no word of two letters or more"},
     {"city_state_zip", ok_city_state_zip, "city_state_zip_format",
      "not a city in letters, a USPS state code and a ZIP code of 5 or 9 "
      "digits"},

@@ -126,3 +126,87 @@ extract__mend_words(char *v, ocr_engine *eng)
     }
     return mended;
 }
+
+/* The street suffixes and unit designators of most US addresses (USPS
+ * Publication 28's abbreviations, the common ones): what ends a street's
+ * name, and what may follow it. */
+static const char *const street_words[] = {
+    "ST",   "AVE",  "DR",  "LN",   "RD",   "BLVD", "CT",   "PL",  "WAY", "CIR",
+    "TER",  "PKWY", "HWY", "TRL",  "SQ",   "LOOP", "PIKE", "ROW", "RUN", "PATH",
+    "XING", "APT",  "STE", "UNIT", "BLDG", "FL",   "RM",   "BOX"};
+
+static int
+street_word(const char *w, size_t n)
+{
+    for (size_t i = 0; i < sizeof(street_words) / sizeof(street_words[0]); i++)
+        if (strlen(street_words[i]) == n && strncmp(street_words[i], w, n) == 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * In a street address, a short word after the street's name that is no
+ * suffix or unit designator (street_words) but becomes exactly one by
+ * changing one letter for its look-alike in poor print (mend_pairs) is
+ * that word: 4192 CENTER OR is 4192 CENTER DR, ASPEN IN APT 438 ASPEN LN
+ * APT 438, STF 56 STE 56. Only a word of two to four letters that
+ * follows another word (not the address's first, nor one after a number
+ * only), and is the last word or stands before a unit designator or a
+ * number. Upper-case print read in mixed case (PL read Pi) is taken in
+ * capitals; mixed-case print's suffixes (Ln) are left as they are.
+ * Returns 1 when a word was mended.
+ */
+int
+extract__mend_street(char *v)
+{
+    size_t starts[EXTRACT_VALUE_MAX / 2], lens[EXTRACT_VALUE_MAX / 2], n = 0;
+    int mended = 0;
+
+    for (size_t i = 0; v[i] != '\0' && n < EXTRACT_VALUE_MAX / 2;) {
+        while (v[i] == ' ')
+            i++;
+        if (v[i] == '\0')
+            break;
+        starts[n] = i;
+        while (v[i] != '\0' && v[i] != ' ')
+            i++;
+        lens[n] = i - starts[n];
+        n++;
+    }
+    for (size_t k = 1; k < n; k++) {
+        char *w = v + starts[k], up[5], found[5];
+        size_t len = lens[k];
+        int count = 0, letters = len >= 2 && len <= 4;
+        for (size_t i = 0; letters && i < len; i++) {
+            letters = isalpha((unsigned char)w[i]) != 0;
+            up[i] = (char)toupper((unsigned char)w[i]);
+        }
+        if (!letters || !isalpha((unsigned char)v[starts[k - 1]]))
+            continue;
+        if (k + 1 < n && !street_word(v + starts[k + 1], lens[k + 1]) &&
+            !isdigit((unsigned char)v[starts[k + 1]]) &&
+            v[starts[k + 1]] != '#')
+            continue;
+        if (street_word(up, len))
+            continue; /* mixed-case print (Ln) says the same */
+        for (size_t i = 0; i < len && count < 2; i++)
+            for (size_t p = 0;
+                 p < sizeof(mend_pairs) / sizeof(mend_pairs[0]) && count < 2;
+                 p++) {
+                const char *at = strchr(mend_pairs[p], up[i]);
+                char keep = up[i];
+                if (at == NULL)
+                    continue;
+                up[i] =
+                    at == mend_pairs[p] ? mend_pairs[p][1] : mend_pairs[p][0];
+                if (street_word(up, len) && count++ == 0)
+                    memcpy(found, up, len);
+                up[i] = keep;
+            }
+        if (count == 1) {
+            memcpy(w, found, len);
+            mended = 1;
+        }
+    }
+    return mended;
+}

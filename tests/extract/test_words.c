@@ -76,6 +76,39 @@ static const struct mend_case mend_cases[] = {
     {"name_kept", "ORTIZ FAMILY", "ORTIZ FAMILY", 0},
 };
 
+/* A street's suffix that poor print made no suffix by one look-alike
+ * letter (extract__mend_street). */
+static const struct mend_case street_cases[] = {
+    {"suffix_last", "4192 CENTER OR", "4192 CENTER DR", 1},
+    {"suffix_before_unit", "13186 ASPEN IN APT 438", "13186 ASPEN LN APT 438",
+     1},
+    {"unit_before_number", "6075 VALLEY AVE STF 56", "6075 VALLEY AVE STE 56",
+     1},
+    {"mixed_case_suffix_kept", "18710 Franklin Pl", "18710 Franklin Pl", 0},
+    {"suffix_mixed_lookalike", "18710 FRANKLIN Pi", "18710 FRANKLIN PL", 1},
+    /* PI: PL (I for L) or PT (I for T): PT is no suffix we know */
+    {"suffix_pi", "18710 FRANKLIN PI", "18710 FRANKLIN PL", 1},
+    /* suffixes, street names and numbers are left */
+    {"suffix_kept", "4192 CENTER DR", "4192 CENTER DR", 0},
+    {"po_box_kept", "PO BOX 49256", "PO BOX 49256", 0},
+    {"name_word_kept", "12 OR CIR", "12 OR CIR", 0},
+    {"after_number_kept", "12 OR", "12 OR", 0},
+    {"first_word_kept", "OR", "OR", 0},
+    {"long_word_kept", "4192 CENTEF", "4192 CENTEF", 0},
+    {"empty", "", "", 0},
+};
+
+static void
+test_street_case(void **state)
+{
+    const struct mend_case *c = *state;
+    char v[EXTRACT_VALUE_MAX];
+
+    (void)snprintf(v, sizeof(v), "%s", c->read);
+    assert_int_equal(extract__mend_street(v), c->mended);
+    assert_string_equal(v, c->want);
+}
+
 static void
 test_mend_case(void **state)
 {
@@ -118,12 +151,14 @@ group_teardown(void **state)
 int
 main(void)
 {
-    static struct CMUnitTest
-        tests[TS_COUNT(speck_cases) + TS_COUNT(mend_cases) + 1];
+    static struct CMUnitTest tests[TS_COUNT(speck_cases) +
+                                   TS_COUNT(mend_cases) +
+                                   TS_COUNT(street_cases) + 1];
     size_t n = 0;
 
     TS_ADD_ROWS(tests, n, speck_cases, test_speck_case, NULL);
     TS_ADD_ROWS(tests, n, mend_cases, test_mend_case, NULL);
+    TS_ADD_ROWS(tests, n, street_cases, test_street_case, NULL);
     TS_ADD_TEST(tests, n, "mend_without_engine", test_mend_without_engine,
                 NULL);
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
