@@ -142,6 +142,11 @@ static const struct rule_case rule_cases[] = {
     {"name_empty_first", "person_name", "DOE, ", "person_name_format"},
 
     /* city */
+    {"street_address", "street", "4192 CENTER DR", NULL},
+    {"street_po_box", "street", "PO BOX 49256", NULL},
+    {"street_unit", "street", "13186 ASPEN LN APT 438", NULL},
+    {"street_digits_only", "street", "4192 2", "street_format"},
+    {"street_one_letter", "street", "4192 B 7", "street_format"},
     {"city_one_word", "city", "NEWARK", NULL},
     {"city_two_words", "city", "SIOUX FALLS", NULL},
     {"city_hyphen", "city", "WINSTON-SALEM", NULL},
