@@ -3051,6 +3051,181 @@ cleanup:
     return rc;
 }
 
+/* ---- Digits printed onto a rule ------------------------------------ */
+
+/* A digit printed low onto a thick rule (the form's bottom border under
+ * boxes 31 to 33, on a page printed half a line low) loses its lower part
+ * with the rule when the form is cleaned: a digit under CUT_SHORT of the
+ * page's digits' height, with rule pixels under CUT_TOUCH of its width
+ * just below it. */
+#define CUT_SHORT 0.92
+#define CUT_TOUCH 0.5
+/* A digit over CUT_TALL of the digits' height in such a field kept
+ * pieces of the rule (a fax's rule, broken into dots): its top rows are
+ * the digit. */
+#define CUT_TALL 1.1
+/* Fewer of the page's examples than this (digits) tell too little. */
+#define CUT_EXAMPLES_MIN 10
+
+/* 1 when the form's rule pixels lie under character g (cut by the rule). */
+static int
+cut_by_rule(const ocr_page *page, const comp *g)
+{
+    BOX *box;
+    l_int32 on = 0;
+
+    if (page->rules == NULL)
+        return 0;
+    box = boxCreate(g->x, g->y + g->h, g->w, 2);
+    if (box == NULL || pixCountPixelsInRect(page->rules, box, &on, NULL) != 0)
+        on = 0;
+    boxDestroy(&box);
+    return on >= CUT_TOUCH * g->w;
+}
+
+/* Fills *out with the look of the top share of example e's ink (all of
+ * it for share 1); 0 when it has none (or out of memory). */
+static int
+look_top(extract_look *out, const reader *rd, const seen_char *e, double share)
+{
+    PIX *pix = char_glyph(rd, e->f, &e->g), *top = NULL;
+    int h = (int)lround(share * e->g.h), ok;
+    BOX *box = boxCreate(0, 0, e->g.w, h < 2 ? 2 : h);
+
+    top = pix != NULL && box != NULL ? pixClipRectangle(pix, box, NULL) : NULL;
+    ok = top != NULL && extract__look_of(out, top) == 0;
+    boxDestroy(&box);
+    pixDestroy(&top);
+    pixDestroy(&pix);
+    return ok;
+}
+
+/* The digit character g of field f is by the page's examples of its
+ * digits (note_chars), cut to g's share of their height when g is cut by
+ * a rule; '\0' when none compares. */
+static char
+digit_by_examples(const reader *rd, int f, const comp *g, double share,
+                  int rows)
+{
+    const seen_chars *seen = rd->seen;
+    extract_look lk, ex;
+    PIX *pix = char_glyph(rd, f, g), *top = NULL;
+    BOX *box = boxCreate(0, 0, g->w, rows < g->h ? rows : g->h);
+    double best = HUGE_VAL;
+    char ch = '\0';
+    int ok;
+
+    top = pix != NULL && box != NULL ? pixClipRectangle(pix, box, NULL) : NULL;
+    ok = top != NULL && extract__look_of(&lk, top) == 0;
+    boxDestroy(&box);
+    pixDestroy(&top);
+    pixDestroy(&pix);
+    for (size_t j = 0; ok && j < seen->n; j++) {
+        const seen_char *e = &seen->v[j];
+        double d;
+        if (!e->example || e->ch < '0' || e->ch > '9' ||
+            !look_top(&ex, rd, e, share))
+            continue;
+        d = extract__look_distance(&lk, &ex);
+        if (d < best) {
+            best = d;
+            ch = e->ch;
+        }
+    }
+    return ch;
+}
+
+/* Which cell of field def (its parts: a date's month, day and year) the
+ * character g lies in: the one nearest its middle across. */
+static size_t
+char_cell(const reader *rd, const extract_field_def *def, const comp *g)
+{
+    size_t best = 0;
+    double bd = HUGE_VAL;
+
+    for (size_t k = 0; k < def->ncells; k++) {
+        double x0 = def->cells[k].x + rd->dx, x1 = x0 + def->cells[k].w,
+               d = g->rx < x0   ? x0 - g->rx
+                   : g->rx > x1 ? g->rx - x1
+                                : 0.0;
+        if (d < bd) {
+            bd = d;
+            best = k;
+        }
+    }
+    return best;
+}
+
+/*
+ * On a printed page, a date or a field of digits only (an NPI) whose ink
+ * touched a rule and whose reading fails its rules: each of its
+ * characters is read again as the digit whose examples on the page
+ * (note_chars) look most like it; one cut by a rule (cut_by_rule)
+ * compared with their tops cut at its share of their height, one that
+ * kept the rule's remains below (CUT_TALL) by its top rows. When that
+ * reading passes the field's rules (an NPI's check digit, a calendar
+ * date), it replaces OCR's (flagged shape_mismatch; the field is flagged
+ * for touching the rule anyway). Tesseract reads the top two thirds of a
+ * digit poorly (2007142369 read 7192) and drops the blanks of a date
+ * whose ink touches a rule (1997-09-18 read 9181997); the page's own
+ * print tells its digits apart. Characters that are no digit (a tax
+ * ID's dash, a decimal point) would be lost: fields that allow them are
+ * left as read.
+ */
+static void
+read_cut_digits(reader *rd, extract_result *res, const ocr_page *page)
+{
+    const seen_chars *seen = rd->seen;
+    double hs[1024], full;
+    size_t nh = 0;
+
+    for (size_t j = 0; j < seen->n && nh < 1024; j++)
+        if (seen->v[j].example && seen->v[j].ch >= '0' && seen->v[j].ch <= '9')
+            hs[nh++] = seen->v[j].g.h;
+    if (nh < CUT_EXAMPLES_MIN)
+        return;
+    full = median(hs, nh);
+    for (size_t f = 0; f < res->nfields; f++) {
+        const extract_field_def *def = &rd->tpl->fields[f];
+        extract_field *fl = &res->fields[f];
+        comp g[OCR_MAX_SYMBOLS];
+        char raw[EXTRACT_VALUE_MAX];
+        size_t ng, o = 0, cell = 0;
+        int ok = 1;
+        if (!(def->kind == EXTRACT_KIND_DATE6 ||
+              def->kind == EXTRACT_KIND_DATE8 ||
+              (def->kind == EXTRACT_KIND_TEXT &&
+               strspn(def->charset, "0123456789 ") == strlen(def->charset))) ||
+            !fl->has_ink || !fl->on_rule ||
+            extract__reading_valid(def, fl->raw, NULL))
+            continue;
+        ng = cut_chars(g, OCR_MAX_SYMBOLS, rd, (int)f);
+        for (size_t k = 0; ok && k < ng && o + 2 < sizeof(raw); k++) {
+            double share = 1.0;
+            size_t in = char_cell(rd, def, &g[k]);
+            char ch;
+            if (!g[k].big)
+                continue;
+            int rows = g[k].h;
+            if (g[k].h < CUT_SHORT * full && cut_by_rule(page, &g[k]))
+                share = g[k].h / full;
+            else if (g[k].h > CUT_TALL * full)
+                rows = (int)lround(full); /* the rule's remains below */
+            ch = digit_by_examples(rd, (int)f, &g[k], share, rows);
+            ok = ch != '\0';
+            if (o > 0 && in != cell)
+                raw[o++] = ' ';
+            cell = in;
+            raw[o++] = ch;
+        }
+        raw[o] = '\0';
+        if (!ok || o == 0 || !extract__reading_valid(def, raw, NULL))
+            continue;
+        (void)snprintf(fl->raw, sizeof(fl->raw), "%s", raw);
+        fl->shape_doubt = 1;
+    }
+}
+
 /* In fixed-pitch print a name's comma has a cell of its own: "WALKER,
  * NOAH" leaves two cells between the words, "WALKER NOAH" one. A comma
  * typed low sits on the box's bottom rule and goes with it, and the name
@@ -3447,6 +3622,8 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
     }
     if (rc == CS_OK && !rd.hand)
         lookalikes_apply(&rd, res, 1);
+    if (rc == CS_OK && rd.mono && !rd.hand)
+        read_cut_digits(&rd, res, page);
     if (rc == CS_OK)
         tidy_prose(&rd, res, eng);
     if (rc == CS_OK)

@@ -880,6 +880,15 @@ static const struct fixture_field_case fixture_field_cases[] = {
      * one: its 3 looks far more like the page's 8s than like its 3s. */
     {"short_field_settled", "divider0001_bw300.tif", "line1_place_of_service",
      "81", "shape_mismatch"},
+    /* A black-and-white page printed half a line low: the billing NPI and
+     * the signature date sat on the form's thick bottom border, which
+     * took the lower third of their digits with it (2007142369 read
+     * 7192, 12 11 25 read 19 11 9). Read again by the page's own digits,
+     * cut at the same height, they pass their rules. */
+    {"digits_cut_by_rule_npi", "low0013_bw300.tif", "billing_provider_npi",
+     "2007142369", "touches_form_line"},
+    {"digits_cut_by_rule_date", "low0013_bw300.tif", "physician_signature_date",
+     "2025-12-11", "touches_form_line"},
 };
 
 static void
