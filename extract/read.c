@@ -3158,19 +3158,19 @@ char_cell(const reader *rd, const extract_field_def *def, const comp *g)
 
 /*
  * On a printed page, a date or a field of digits only (an NPI) whose ink
- * touched a rule and whose reading fails its rules: each of its
- * characters is read again as the digit whose examples on the page
- * (note_chars) look most like it; one cut by a rule (cut_by_rule)
- * compared with their tops cut at its share of their height, one that
- * kept the rule's remains below (CUT_TALL) by its top rows. When that
- * reading passes the field's rules (an NPI's check digit, a calendar
- * date), it replaces OCR's (flagged shape_mismatch; the field is flagged
- * for touching the rule anyway). Tesseract reads the top two thirds of a
- * digit poorly (2007142369 read 7192) and drops the blanks of a date
- * whose ink touches a rule (1997-09-18 read 9181997); the page's own
- * print tells its digits apart. Characters that are no digit (a tax
- * ID's dash, a decimal point) would be lost: fields that allow them are
- * left as read.
+ * touched a rule and whose reading fails its rules, or has characters
+ * cut by the rule: each of its characters is read again as the digit
+ * whose examples on the page (note_chars) look most like it; one cut by
+ * a rule (cut_by_rule) compared with their tops cut at its share of their
+ * height, one that kept the rule's remains below (CUT_TALL) by its top
+ * rows. When that reading passes the field's rules (an NPI's check digit,
+ * a calendar date), it replaces OCR's (flagged shape_mismatch; the field
+ * is flagged for touching the rule anyway). Tesseract reads the top two
+ * thirds of a digit poorly (2007142369 read 7192, 2023-11-12 read
+ * 2092-11-19) and drops the blanks of a date whose ink touches a rule
+ * (1997-09-18 read 9181997); the page's own print tells its digits
+ * apart. Characters that are no digit (a tax ID's dash, a decimal point)
+ * would be lost: fields that allow them are left as read.
  */
 static void
 read_cut_digits(reader *rd, extract_result *res, const ocr_page *page)
@@ -3191,26 +3191,28 @@ read_cut_digits(reader *rd, extract_result *res, const ocr_page *page)
         comp g[OCR_MAX_SYMBOLS];
         char raw[EXTRACT_VALUE_MAX];
         size_t ng, o = 0, cell = 0;
-        int ok = 1;
+        int ok = 1, valid, cut = 0;
         if (!(def->kind == EXTRACT_KIND_DATE6 ||
               def->kind == EXTRACT_KIND_DATE8 ||
               (def->kind == EXTRACT_KIND_TEXT &&
                strspn(def->charset, "0123456789 ") == strlen(def->charset))) ||
-            !fl->has_ink || !fl->on_rule ||
-            extract__reading_valid(def, fl->raw, NULL))
+            !fl->has_ink || !fl->on_rule)
             continue;
+        valid = extract__reading_valid(def, fl->raw, NULL);
         ng = cut_chars(g, OCR_MAX_SYMBOLS, rd, (int)f);
         for (size_t k = 0; ok && k < ng && o + 2 < sizeof(raw); k++) {
             double share = 1.0;
             size_t in = char_cell(rd, def, &g[k]);
+            int rows = g[k].h;
             char ch;
             if (!g[k].big)
                 continue;
-            int rows = g[k].h;
-            if (g[k].h < CUT_SHORT * full && cut_by_rule(page, &g[k]))
+            if (g[k].h < CUT_SHORT * full && cut_by_rule(page, &g[k])) {
                 share = g[k].h / full;
-            else if (g[k].h > CUT_TALL * full)
+                cut = 1;
+            } else if (g[k].h > CUT_TALL * full) {
                 rows = (int)lround(full); /* the rule's remains below */
+            }
             ch = digit_by_examples(rd, (int)f, &g[k], share, rows);
             ok = ch != '\0';
             if (o > 0 && in != cell)
@@ -3219,7 +3221,8 @@ read_cut_digits(reader *rd, extract_result *res, const ocr_page *page)
             raw[o++] = ch;
         }
         raw[o] = '\0';
-        if (!ok || o == 0 || !extract__reading_valid(def, raw, NULL))
+        if (!ok || o == 0 || (valid && !cut) ||
+            !extract__reading_valid(def, raw, NULL))
             continue;
         (void)snprintf(fl->raw, sizeof(fl->raw), "%s", raw);
         fl->shape_doubt = 1;
