@@ -3229,6 +3229,114 @@ read_cut_digits(reader *rd, extract_result *res, const ocr_page *page)
     }
 }
 
+/* Writes to raw (size bytes) money field f read by the page's digits
+ * (digit_by_examples): the digits in its last two columns are the cents,
+ * those before them the dollars, as the grid prints an amount. Returns 0
+ * when some character compares with no digit or the cents are not two. */
+static int
+money_by_examples(char *raw, size_t size, const reader *rd, int f)
+{
+    const extract_field_def *def = &rd->tpl->fields[f];
+    comp g[OCR_MAX_SYMBOLS];
+    size_t ng = cut_chars(g, OCR_MAX_SYMBOLS, rd, f), nd = 0, nc = 0;
+    int ncols = (int)lround(def->zone.w / rd->tpl->pitch_x);
+    char dollars[EXTRACT_VALUE_MAX], cents[3];
+
+    for (size_t k = 0; k < ng; k++) {
+        int col =
+            (int)floor((g[k].rx - (def->zone.x + rd->dx)) / rd->tpl->pitch_x);
+        char ch;
+        if (!g[k].big)
+            continue;
+        ch = digit_by_examples(rd, f, &g[k], 1.0, g[k].h);
+        if (ch == '\0')
+            return 0;
+        if (col >= ncols - 2) {
+            if (nc == 2)
+                return 0;
+            cents[nc++] = ch;
+        } else if (nd + 1 < sizeof(dollars)) {
+            dollars[nd++] = ch;
+        }
+    }
+    if (nc != 2 || nd == 0)
+        return 0;
+    dollars[nd] = '\0';
+    cents[2] = '\0';
+    return snprintf(raw, size, "%s %s", dollars, cents) < (int)size;
+}
+
+/* The amount a money field's raw reading says, in cents; -1 when it
+ * says none. */
+static long long
+raw_cents(const char *raw)
+{
+    char value[EXTRACT_VALUE_MAX];
+    const char *why = NULL;
+    long long cents;
+
+    if (extract__normalize(value, sizeof(value), EXTRACT_KIND_MONEY, raw,
+                           &why) == EXTRACT_NORM_FAILED ||
+        value[0] == '\0' || extract__money_cents(value, &cents) != 0)
+        return -1;
+    return cents;
+}
+
+/*
+ * On a printed page whose line charges do not add up to the total as
+ * read (a template's sum check), the amounts are read again by the
+ * page's own digits (money_by_examples): when those readings add up,
+ * they replace OCR's where they differ (flagged shape_mismatch). A fax
+ * turns a cents 00 into 80 or 90 and OCR drops a cell's blank (704.00
+ * read 7.04); the page's print tells its digits apart, and the grid its
+ * cents. A total that truly differs from its lines (a claim's mistake)
+ * still does when read so: nothing is changed then.
+ */
+static void
+sum_by_examples(const reader *rd, extract_result *res)
+{
+    for (size_t i = 0; i < rd->tpl->nchecks; i++) {
+        const extract_check_def *c = &rd->tpl->checks[i];
+        size_t fs[EXTRACT_MAX_PARTS + 1], n = 0;
+        char raws[EXTRACT_MAX_PARTS + 1][sizeof(res->fields[0].raw)];
+        long long old_sum = 0, new_sum = 0, old_total = -1, new_total = -1;
+        int old_ok = 1, new_ok = 1, changed = 0;
+        if (c->type != EXTRACT_CHECK_SUM || !res->fields[c->field].has_ink)
+            continue;
+        fs[n++] = c->field;
+        for (size_t k = 0; k < c->nparts && n <= EXTRACT_MAX_PARTS; k++)
+            if (res->fields[c->parts[k]].has_ink)
+                fs[n++] = c->parts[k];
+        for (size_t k = 0; k < n; k++) {
+            const char *raw = res->fields[fs[k]].raw;
+            long long a = raw_cents(raw), b;
+            if (!money_by_examples(raws[k], sizeof(raws[k]), rd, (int)fs[k]))
+                (void)snprintf(raws[k], sizeof(raws[k]), "%s", raw);
+            b = raw_cents(raws[k]);
+            changed |= b != a;
+            old_ok &= a >= 0;
+            new_ok &= b >= 0;
+            if (k == 0) {
+                old_total = a;
+                new_total = b;
+            } else {
+                old_sum += a;
+                new_sum += b;
+            }
+        }
+        if ((old_ok && old_sum == old_total) || !new_ok || !changed || n < 2 ||
+            new_sum != new_total)
+            continue;
+        for (size_t k = 0; k < n; k++) {
+            extract_field *fl = &res->fields[fs[k]];
+            if (raw_cents(fl->raw) == raw_cents(raws[k]))
+                continue;
+            memcpy(fl->raw, raws[k], sizeof(fl->raw)); /* same size */
+            fl->shape_doubt = 1;
+        }
+    }
+}
+
 /* In fixed-pitch print a name's comma has a cell of its own: "WALKER,
  * NOAH" leaves two cells between the words, "WALKER NOAH" one. A comma
  * typed low sits on the box's bottom rule and goes with it, and the name
@@ -3625,8 +3733,10 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
     }
     if (rc == CS_OK && !rd.hand)
         lookalikes_apply(&rd, res, 1);
-    if (rc == CS_OK && rd.mono && !rd.hand)
+    if (rc == CS_OK && rd.mono && !rd.hand) {
         read_cut_digits(&rd, res, page);
+        sum_by_examples(&rd, res);
+    }
     if (rc == CS_OK)
         tidy_prose(&rd, res, eng);
     if (rc == CS_OK)

@@ -880,6 +880,13 @@ static const struct fixture_field_case fixture_field_cases[] = {
      * one: its 3 looks far more like the page's 8s than like its 3s. */
     {"short_field_settled", "divider0001_bw300.tif", "line1_place_of_service",
      "81", "shape_mismatch"},
+    /* The same page's total 234.06 was read 23.46 (a digit lost and the
+     * blank where the decimal point goes put in the wrong place): the
+     * lines did not add up. Read again by the page's own digits, with
+     * the cents in the amount's last two columns, the amounts add up;
+     * the total is taken so, flagged. */
+    {"sum_by_examples", "divider0001_bw300.tif", "total_charge", "234.06",
+     "shape_mismatch"},
     /* A black-and-white page printed half a line low: the billing NPI and
      * the signature date sat on the form's thick bottom border, which
      * took the lower third of their digits with it (2007142369 read
