@@ -3157,18 +3157,18 @@ char_cell(const reader *rd, const extract_field_def *def, const comp *g)
 }
 
 /*
- * On a printed page, a date or a field of digits only (an NPI) whose ink
- * touched a rule and whose reading fails its rules, or has characters
- * cut by the rule: each of its characters is read again as the digit
+ * On a printed page, a date or a field of digits only (an NPI) whose
+ * reading fails its rules, or whose ink touched a rule that cut some of
+ * its characters: each of its characters is read again as the digit
  * whose examples on the page (note_chars) look most like it; one cut by
  * a rule (cut_by_rule) compared with their tops cut at its share of their
  * height, one that kept the rule's remains below (CUT_TALL) by its top
  * rows. When that reading passes the field's rules (an NPI's check digit,
- * a calendar date), it replaces OCR's (flagged shape_mismatch; the field
- * is flagged for touching the rule anyway). Tesseract reads the top two
- * thirds of a digit poorly (2007142369 read 7192, 2023-11-12 read
- * 2092-11-19) and drops the blanks of a date whose ink touches a rule
- * (1997-09-18 read 9181997); the page's own print tells its digits
+ * a calendar date), it replaces OCR's (flagged shape_mismatch). Tesseract
+ * reads the top two thirds of a digit poorly (2007142369 read 7192,
+ * 2023-11-12 read 2092-11-19), drops the blanks of a date whose ink
+ * touches a rule (1997-09-18 read 9181997) and misreads a fax's digits
+ * (2025-08-30 read 2025-08-38); the page's own print tells its digits
  * apart. Characters that are no digit (a tax ID's dash, a decimal point)
  * would be lost: fields that allow them are left as read.
  */
@@ -3196,9 +3196,11 @@ read_cut_digits(reader *rd, extract_result *res, const ocr_page *page)
               def->kind == EXTRACT_KIND_DATE8 ||
               (def->kind == EXTRACT_KIND_TEXT &&
                strspn(def->charset, "0123456789 ") == strlen(def->charset))) ||
-            !fl->has_ink || !fl->on_rule)
+            !fl->has_ink)
             continue;
         valid = extract__reading_valid(def, fl->raw, NULL);
+        if (valid && !fl->on_rule)
+            continue;
         ng = cut_chars(g, OCR_MAX_SYMBOLS, rd, (int)f);
         for (size_t k = 0; ok && k < ng && o + 2 < sizeof(raw); k++) {
             double share = 1.0;
@@ -3323,6 +3325,12 @@ sum_by_examples(const reader *rd, extract_result *res)
                 old_sum += a;
                 new_sum += b;
             }
+        }
+        if (getenv("CS_DBG")) {
+            for (size_t k = 0; k < n; k++)
+                fprintf(stderr, "DBG sum %s [%s] -> [%s]\n",
+                        rd->tpl->fields[fs[k]].id, res->fields[fs[k]].raw,
+                        raws[k]);
         }
         if ((old_ok && old_sum == old_total) || !new_ok || !changed || n < 2 ||
             new_sum != new_total)

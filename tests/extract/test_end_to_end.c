@@ -887,6 +887,10 @@ static const struct fixture_field_case fixture_field_cases[] = {
      * the total is taken so, flagged. */
     {"sum_by_examples", "divider0001_bw300.tif", "total_charge", "234.06",
      "shape_mismatch"},
+    /* A fax: the 0 of a service date's day read 8 (2025-08-38, no date).
+     * Read again by the page's own digits, it is the date printed. */
+    {"fax_date_by_examples", "digits0005_fax.tif", "line2_date_from",
+     "2025-08-30", "shape_mismatch"},
     /* A black-and-white page printed half a line low: the billing NPI and
      * the signature date sat on the form's thick bottom border, which
      * took the lower third of their digits with it (2007142369 read
