@@ -3100,12 +3100,15 @@ look_top(extract_look *out, const reader *rd, const seen_char *e, double share)
     return ok;
 }
 
-/* The digit character g of field f is by the page's examples of its
- * digits (note_chars), cut to g's share of their height when g is cut by
- * a rule; '\0' when none compares. */
+/* The digit character g of field f (its top rows) is by the page's
+ * examples of its digits (note_chars), cut to g's share of their height
+ * when g is cut by a rule; '\0' when none compares. A character read
+ * surely is an example itself: it keeps its reading. Fills near (unless
+ * NULL) with the distance to each digit's nearest example but g itself
+ * (HUGE_VAL for none). */
 static char
 digit_by_examples(const reader *rd, int f, const comp *g, double share,
-                  int rows)
+                  int rows, double *near)
 {
     const seen_chars *seen = rd->seen;
     extract_look lk, ex;
@@ -3114,6 +3117,9 @@ digit_by_examples(const reader *rd, int f, const comp *g, double share,
     double best = HUGE_VAL;
     char ch = '\0';
     int ok;
+
+    for (int d = 0; near != NULL && d < 10; d++)
+        near[d] = HUGE_VAL;
 
     top = pix != NULL && box != NULL ? pixClipRectangle(pix, box, NULL) : NULL;
     ok = top != NULL && extract__look_of(&lk, top) == 0;
@@ -3127,6 +3133,9 @@ digit_by_examples(const reader *rd, int f, const comp *g, double share,
             !look_top(&ex, rd, e, share))
             continue;
         d = extract__look_distance(&lk, &ex);
+        if (near != NULL && d < near[e->ch - '0'] &&
+            !(e->f == f && e->g.x == g->x && e->g.y == g->y))
+            near[e->ch - '0'] = d;
         if (d < best) {
             best = d;
             ch = e->ch;
@@ -3215,7 +3224,7 @@ read_cut_digits(reader *rd, extract_result *res, const ocr_page *page)
             } else if (g[k].h > CUT_TALL * full) {
                 rows = (int)lround(full); /* the rule's remains below */
             }
-            ch = digit_by_examples(rd, (int)f, &g[k], share, rows);
+            ch = digit_by_examples(rd, (int)f, &g[k], share, rows, NULL);
             ok = ch != '\0';
             if (o > 0 && in != cell)
                 raw[o++] = ' ';
@@ -3231,18 +3240,44 @@ read_cut_digits(reader *rd, extract_result *res, const ocr_page *page)
     }
 }
 
-/* Writes to raw (size bytes) money field f read by the page's digits
- * (digit_by_examples): the digits in its last two columns are the cents,
- * those before them the dollars, as the grid prints an amount. Returns 0
- * when some character compares with no digit or the cents are not two. */
-static int
-money_by_examples(char *raw, size_t size, const reader *rd, int f)
+/* A digit of an amount read by the page's digits: its value, what it
+ * is worth in the amount (cents), and each digit's nearest example. */
+typedef struct money_digit {
+    int d;
+    long long place;
+    double near[10];
+} money_digit;
+#define MONEY_DIGITS 12
+
+/* Writes to raw (size bytes) the reading of amount digits md[0..n-1]
+ * (dollars, then two cents) as the grid prints it (dollars, a blank,
+ * cents). */
+static void
+money_raw(char *raw, size_t size, const money_digit *md, size_t n)
+{
+    size_t o = 0;
+
+    for (size_t i = 0; i < n && o + 2 < size; i++) {
+        if (i + 2 == n)
+            raw[o++] = ' ';
+        raw[o++] = (char)('0' + md[i].d);
+    }
+    raw[o] = '\0';
+}
+
+/* Reads money field f by the page's digits (digit_by_examples) into
+ * md (at most MONEY_DIGITS): the digits in its last two columns are the
+ * cents, those before them the dollars, as the grid prints an amount.
+ * Returns how many, 0 when some character compares with no digit or
+ * the cents are not two. */
+static size_t
+money_by_examples(money_digit *md, const reader *rd, int f)
 {
     const extract_field_def *def = &rd->tpl->fields[f];
     comp g[OCR_MAX_SYMBOLS];
-    size_t ng = cut_chars(g, OCR_MAX_SYMBOLS, rd, f), nd = 0, nc = 0;
+    size_t ng = cut_chars(g, OCR_MAX_SYMBOLS, rd, f), n = 0, nc = 0;
     int ncols = (int)lround(def->zone.w / rd->tpl->pitch_x);
-    char dollars[EXTRACT_VALUE_MAX], cents[3];
+    long long place = 1;
 
     for (size_t k = 0; k < ng; k++) {
         int col =
@@ -3250,22 +3285,19 @@ money_by_examples(char *raw, size_t size, const reader *rd, int f)
         char ch;
         if (!g[k].big)
             continue;
-        ch = digit_by_examples(rd, f, &g[k], 1.0, g[k].h);
+        if (n == MONEY_DIGITS || (nc > 0 && col < ncols - 2))
+            return 0;
+        ch = digit_by_examples(rd, f, &g[k], 1.0, g[k].h, md[n].near);
         if (ch == '\0')
             return 0;
-        if (col >= ncols - 2) {
-            if (nc == 2)
-                return 0;
-            cents[nc++] = ch;
-        } else if (nd + 1 < sizeof(dollars)) {
-            dollars[nd++] = ch;
-        }
+        md[n++].d = ch - '0';
+        nc += col >= ncols - 2;
     }
-    if (nc != 2 || nd == 0)
+    if (nc != 2 || n < 3)
         return 0;
-    dollars[nd] = '\0';
-    cents[2] = '\0';
-    return snprintf(raw, size, "%s %s", dollars, cents) < (int)size;
+    for (size_t i = n; i-- > 0; place *= 10)
+        md[i].place = place;
+    return n;
 }
 
 /* The amount a money field's raw reading says, in cents; -1 when it
@@ -3284,25 +3316,75 @@ raw_cents(const char *raw)
     return cents;
 }
 
+/* A digit of an amount may be read as another whose nearest example
+ * lies at most this many times as far as the nearest one of what it was
+ * read (but itself), when that alone makes the amounts add up. */
+#define SUM_ALT_RATIO 3.0
+
+/*
+ * Among the digits of the amounts (md, nd of each: the total first),
+ * the one change of a digit to another nearly as near (SUM_ALT_RATIO)
+ * that moves the total less the sum of the lines by delta cents, when
+ * only one does among the nearest; makes it and returns 1, else 0. A
+ * fax's dither makes a cents 0 look like a 9 to the page's digits too;
+ * the amounts adding up tells which.
+ */
+static int
+sum_one_change(money_digit (*md)[MONEY_DIGITS], const size_t *nd, size_t n,
+               long long delta)
+{
+    double best = HUGE_VAL, second = HUGE_VAL;
+    size_t bk = 0, bi = 0;
+    int bc = -1;
+
+    for (size_t k = 0; k < n; k++)
+        for (size_t i = 0; i < nd[k]; i++) {
+            const money_digit *m = &md[k][i];
+            for (int c = 0; c < 10; c++) {
+                double r = m->near[c] / m->near[m->d];
+                long long moved = (c - m->d) * m->place;
+                if (c == m->d || m->near[c] == HUGE_VAL || r > SUM_ALT_RATIO ||
+                    (k == 0 ? moved : -moved) != delta)
+                    continue;
+                if (r < best) {
+                    second = best;
+                    best = r;
+                    bk = k;
+                    bi = i;
+                    bc = c;
+                } else if (r < second) {
+                    second = r;
+                }
+            }
+        }
+    if (bc < 0 || second < 2.0 * best)
+        return 0;
+    md[bk][bi].d = bc;
+    return 1;
+}
+
 /*
  * On a printed page whose line charges do not add up to the total as
  * read (a template's sum check), the amounts are read again by the
- * page's own digits (money_by_examples): when those readings add up,
- * they replace OCR's where they differ (flagged shape_mismatch). A fax
- * turns a cents 00 into 80 or 90 and OCR drops a cell's blank (704.00
- * read 7.04); the page's print tells its digits apart, and the grid its
- * cents. A total that truly differs from its lines (a claim's mistake)
- * still does when read so: nothing is changed then.
+ * page's own digits (money_by_examples): when those readings add up, or
+ * do once one digit is read as its next nearest (sum_one_change), they
+ * replace OCR's where they differ (flagged shape_mismatch). OCR loses
+ * the blank of the decimal point (704.00 read 7.04) and a fax turns a
+ * cents 00 into 80 or 90; the page's print tells its digits apart, the
+ * grid its cents. A total that truly differs from its lines (a claim's
+ * mistake) still does when read so: nothing is changed then but when a
+ * single digit's next reading makes up the difference.
  */
 static void
 sum_by_examples(const reader *rd, extract_result *res)
 {
     for (size_t i = 0; i < rd->tpl->nchecks; i++) {
         const extract_check_def *c = &rd->tpl->checks[i];
-        size_t fs[EXTRACT_MAX_PARTS + 1], n = 0;
+        size_t fs[EXTRACT_MAX_PARTS + 1], nd[EXTRACT_MAX_PARTS + 1], n = 0;
+        money_digit md[EXTRACT_MAX_PARTS + 1][MONEY_DIGITS];
         char raws[EXTRACT_MAX_PARTS + 1][sizeof(res->fields[0].raw)];
         long long old_sum = 0, new_sum = 0, old_total = -1, new_total = -1;
-        int old_ok = 1, new_ok = 1, changed = 0;
+        int old_ok = 1, new_ok = 1;
         if (c->type != EXTRACT_CHECK_SUM || !res->fields[c->field].has_ink)
             continue;
         fs[n++] = c->field;
@@ -3310,33 +3392,32 @@ sum_by_examples(const reader *rd, extract_result *res)
             if (res->fields[c->parts[k]].has_ink)
                 fs[n++] = c->parts[k];
         for (size_t k = 0; k < n; k++) {
-            const char *raw = res->fields[fs[k]].raw;
-            long long a = raw_cents(raw), b;
-            if (!money_by_examples(raws[k], sizeof(raws[k]), rd, (int)fs[k]))
-                (void)snprintf(raws[k], sizeof(raws[k]), "%s", raw);
-            b = raw_cents(raws[k]);
-            changed |= b != a;
+            long long a = raw_cents(res->fields[fs[k]].raw);
+            nd[k] = money_by_examples(md[k], rd, (int)fs[k]);
             old_ok &= a >= 0;
-            new_ok &= b >= 0;
-            if (k == 0) {
+            new_ok &= nd[k] > 0;
+            if (k == 0)
                 old_total = a;
-                new_total = b;
-            } else {
+            else
                 old_sum += a;
-                new_sum += b;
-            }
         }
-        if (getenv("CS_DBG")) {
-            for (size_t k = 0; k < n; k++)
-                fprintf(stderr, "DBG sum %s [%s] -> [%s]\n",
-                        rd->tpl->fields[fs[k]].id, res->fields[fs[k]].raw,
-                        raws[k]);
+        if ((old_ok && old_sum == old_total) || !new_ok || n < 2)
+            continue;
+        for (size_t k = 0; k < n; k++) {
+            long long v = 0;
+            for (size_t j = 0; j < nd[k]; j++)
+                v += md[k][j].d * md[k][j].place;
+            if (k == 0)
+                new_total = v;
+            else
+                new_sum += v;
         }
-        if ((old_ok && old_sum == old_total) || !new_ok || !changed || n < 2 ||
-            new_sum != new_total)
+        if (new_sum != new_total &&
+            !sum_one_change(md, nd, n, new_sum - new_total))
             continue;
         for (size_t k = 0; k < n; k++) {
             extract_field *fl = &res->fields[fs[k]];
+            money_raw(raws[k], sizeof(raws[k]), md[k], nd[k]);
             if (raw_cents(fl->raw) == raw_cents(raws[k]))
                 continue;
             memcpy(fl->raw, raws[k], sizeof(fl->raw)); /* same size */

@@ -891,6 +891,12 @@ static const struct fixture_field_case fixture_field_cases[] = {
      * Read again by the page's own digits, it is the date printed. */
     {"fax_date_by_examples", "digits0005_fax.tif", "line2_date_from",
      "2025-08-30", "shape_mismatch"},
+    /* The same fax's charge 27.00 read 27.99: the lines did not add up,
+     * nor did they read by the page's digits (the 0s looked like 9s to
+     * them too). One digit read as its next nearest, a 0, makes them add
+     * up: only that one. */
+    {"sum_one_digit", "digits0005_fax.tif", "line2_charges", "27.00",
+     "shape_mismatch"},
     /* A black-and-white page printed half a line low: the billing NPI and
      * the signature date sat on the form's thick bottom border, which
      * took the lower third of their digits with it (2007142369 read
