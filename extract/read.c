@@ -3166,20 +3166,22 @@ char_cell(const reader *rd, const extract_field_def *def, const comp *g)
 }
 
 /*
- * On a printed page, a date or a field of digits only (an NPI) whose
- * reading fails its rules, or whose ink touched a rule that cut some of
- * its characters: each of its characters is read again as the digit
- * whose examples on the page (note_chars) look most like it; one cut by
- * a rule (cut_by_rule) compared with their tops cut at its share of their
- * height, one that kept the rule's remains below (CUT_TALL) by its top
- * rows. When that reading passes the field's rules (an NPI's check digit,
- * a calendar date), it replaces OCR's (flagged shape_mismatch). Tesseract
- * reads the top two thirds of a digit poorly (2007142369 read 7192,
- * 2023-11-12 read 2092-11-19), drops the blanks of a date whose ink
- * touches a rule (1997-09-18 read 9181997) and misreads a fax's digits
- * (2025-08-30 read 2025-08-38); the page's own print tells its digits
- * apart. Characters that are no digit (a tax ID's dash, a decimal point)
- * would be lost: fields that allow them are left as read.
+ * On a printed page, a date, a phone number or a field of digits only
+ * (an NPI) whose reading fails its rules, or whose ink touched a rule
+ * that cut some of its characters: each of its characters is read again
+ * as the digit whose examples on the page (note_chars) look most like
+ * it; one cut by a rule (cut_by_rule) compared with their tops cut at
+ * its share of their height, one that kept the rule's remains below
+ * (CUT_TALL) by its top rows. When that reading passes the field's rules
+ * (an NPI's check digit, a calendar date), it replaces OCR's (flagged
+ * shape_mismatch). Tesseract reads the top two thirds of a digit poorly
+ * (2007142369 read 7192, 2023-11-12 read 2092-11-19), drops the blanks
+ * of a date whose ink touches a rule (1997-09-18 read 9181997), misreads
+ * a fax's digits (2025-08-30 read 2025-08-38) and drops one whose ink
+ * ran into the next (7475940145 read 747940145); the page's own print
+ * tells its digits apart. Characters that are no digit (a tax ID's dash,
+ * a decimal point) would be lost: fields that allow them are left as
+ * read.
  */
 static void
 read_cut_digits(reader *rd, extract_result *res, const ocr_page *page)
@@ -3203,6 +3205,7 @@ read_cut_digits(reader *rd, extract_result *res, const ocr_page *page)
         int ok = 1, valid, cut = 0;
         if (!(def->kind == EXTRACT_KIND_DATE6 ||
               def->kind == EXTRACT_KIND_DATE8 ||
+              def->kind == EXTRACT_KIND_PHONE ||
               (def->kind == EXTRACT_KIND_TEXT &&
                strspn(def->charset, "0123456789 ") == strlen(def->charset))) ||
             !fl->has_ink)
