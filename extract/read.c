@@ -3100,6 +3100,70 @@ look_top(extract_look *out, const reader *rd, const seen_char *e, double share)
     return ok;
 }
 
+/* 1 for a field read_cut_digits reads: a date, a phone number, or a
+ * text field of digits only (no dash or period). */
+static int
+digit_field(const extract_field_def *def)
+{
+    return def->kind == EXTRACT_KIND_DATE6 || def->kind == EXTRACT_KIND_DATE8 ||
+           def->kind == EXTRACT_KIND_PHONE ||
+           (def->kind == EXTRACT_KIND_TEXT &&
+            strspn(def->charset, "0123456789 ") == strlen(def->charset));
+}
+
+/*
+ * On a hand-filled page, the digits of the fields whose final reading
+ * passes their rules, one character of ink to each digit, become the
+ * page's examples of how its hand writes them (seen_chars, as note_chars
+ * keeps a printed page's), for read_cut_digits to read the fields that
+ * fail theirs: a hand writes its digits alike, however unlike the hands
+ * the shape networks learned from (a 2 drawn like a Z).
+ */
+static void
+hand_examples(reader *rd, const extract_result *res)
+{
+    seen_chars *seen = rd->seen;
+    double line = rd->tpl->pitch_y * rd->xf.ay;
+
+    for (size_t f = 0; f < res->nfields; f++) {
+        const extract_field_def *def = &rd->tpl->fields[f];
+        const char *raw = res->fields[f].raw;
+        comp g[OCR_MAX_SYMBOLS], *chars[OCR_MAX_SYMBOLS];
+        size_t ng, nc = 0, nd = 0;
+        if (!digit_field(def) || !res->fields[f].has_ink || def->nrules == 0 ||
+            !extract__reading_valid(def, raw, NULL))
+            continue;
+        ng = cut_chars(g, OCR_MAX_SYMBOLS, rd, (int)f);
+        for (size_t k = 0; k < ng; k++)
+            if (g[k].big || char_sized(&g[k], line))
+                chars[nc++] = &g[k];
+        for (const char *c = raw; *c != '\0'; c++)
+            nd += *c >= '0' && *c <= '9';
+        if (nc != nd || nd == 0)
+            continue;
+        nc = 0;
+        for (const char *c = raw; *c != '\0'; c++) {
+            seen_char *e;
+            if (*c < '0' || *c > '9')
+                continue;
+            if (seen->n == seen->cap) {
+                size_t cap = seen->cap > 0 ? 2 * seen->cap : 256;
+                seen_char *grown = realloc(seen->v, cap * sizeof(*grown));
+                if (grown == NULL)
+                    return; /* fewer examples */
+                seen->v = grown;
+                seen->cap = cap;
+            }
+            e = &seen->v[seen->n++];
+            memset(e, 0, sizeof(*e));
+            e->f = (int)f;
+            e->g = *chars[nc++];
+            e->ch = *c;
+            e->example = 1;
+        }
+    }
+}
+
 /* The digit character g of field f (its top rows) is by the page's
  * examples of its digits (note_chars), cut to g's share of their height
  * when g is cut by a rule; '\0' when none compares. A character read
@@ -3181,13 +3245,14 @@ char_cell(const reader *rd, const extract_field_def *def, const comp *g)
  * ran into the next (7475940145 read 747940145); the page's own print
  * tells its digits apart. Characters that are no digit (a tax ID's dash,
  * a decimal point) would be lost: fields that allow them are left as
- * read.
+ * read. On a hand-filled page the examples are its valid fields' digits
+ * (hand_examples), and no character counts as cut.
  */
 static void
 read_cut_digits(reader *rd, extract_result *res, const ocr_page *page)
 {
     const seen_chars *seen = rd->seen;
-    double hs[1024], full;
+    double hs[1024], full, line = rd->tpl->pitch_y * rd->xf.ay;
     size_t nh = 0;
 
     for (size_t j = 0; j < seen->n && nh < 1024; j++)
@@ -3203,12 +3268,7 @@ read_cut_digits(reader *rd, extract_result *res, const ocr_page *page)
         char raw[EXTRACT_VALUE_MAX];
         size_t ng, o = 0, cell = 0;
         int ok = 1, valid, cut = 0;
-        if (!(def->kind == EXTRACT_KIND_DATE6 ||
-              def->kind == EXTRACT_KIND_DATE8 ||
-              def->kind == EXTRACT_KIND_PHONE ||
-              (def->kind == EXTRACT_KIND_TEXT &&
-               strspn(def->charset, "0123456789 ") == strlen(def->charset))) ||
-            !fl->has_ink)
+        if (!digit_field(def) || !fl->has_ink)
             continue;
         valid = extract__reading_valid(def, fl->raw, NULL);
         if (valid && !fl->on_rule)
@@ -3219,9 +3279,11 @@ read_cut_digits(reader *rd, extract_result *res, const ocr_page *page)
             size_t in = char_cell(rd, def, &g[k]);
             int rows = g[k].h;
             char ch;
-            if (!g[k].big)
+            if (!g[k].big && !(rd->hand && char_sized(&g[k], line)))
                 continue;
-            if (g[k].h < CUT_SHORT * full && cut_by_rule(page, &g[k])) {
+            if (rd->hand) {
+                /* a hand's digits vary in height: none is cut */
+            } else if (g[k].h < CUT_SHORT * full && cut_by_rule(page, &g[k])) {
                 share = g[k].h / full;
                 cut = 1;
             } else if (g[k].h > CUT_TALL * full) {
@@ -3828,6 +3890,10 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
     if (rc == CS_OK && rd.mono && !rd.hand) {
         read_cut_digits(&rd, res, page);
         sum_by_examples(&rd, res);
+    }
+    if (rc == CS_OK && rd.hand) {
+        hand_examples(&rd, res);
+        read_cut_digits(&rd, res, page);
     }
     if (rc == CS_OK)
         tidy_prose(&rd, res, eng);
