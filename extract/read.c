@@ -3348,7 +3348,8 @@ money_by_examples(money_digit *md, const reader *rd, int f)
         int col =
             (int)floor((g[k].rx - (def->zone.x + rd->dx)) / rd->tpl->pitch_x);
         char ch;
-        if (!g[k].big)
+        if (!g[k].big &&
+            !(rd->hand && char_sized(&g[k], rd->tpl->pitch_y * rd->xf.ay)))
             continue;
         if (n == MONEY_DIGITS || (nc > 0 && col < ncols - 2))
             return 0;
@@ -3894,6 +3895,7 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
     if (rc == CS_OK && rd.hand) {
         hand_examples(&rd, res);
         read_cut_digits(&rd, res, page);
+        sum_by_examples(&rd, res);
     }
     if (rc == CS_OK)
         tidy_prose(&rd, res, eng);
