@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="build-essential cmake pkg-config
-libtesseract-dev tesseract-ocr-eng libleptonica-dev
+libtesseract-dev tesseract-ocr tesseract-ocr-eng libleptonica-dev
 libpng-dev libtiff-dev libjpeg-dev libjansson-dev libssl-dev
 libsqlite3-dev libmicrohttpd-dev libcmocka-dev
 python3 python3-pil python3-numpy
