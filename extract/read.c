@@ -83,6 +83,11 @@ typedef struct seen_char {
 typedef struct seen_chars {
     seen_char *v;
     size_t n, cap;
+    /* the whole look of v[i] (look_whole), known when known[i] is 1 (-1:
+     * it has none), for the first nknown */
+    extract_look *look;
+    signed char *known;
+    size_t nknown;
 } seen_chars;
 
 /* The template's image ref (labels, or their thin part) registered onto
@@ -3164,6 +3169,32 @@ hand_examples(reader *rd, const extract_result *res)
     }
 }
 
+/* The look of example j of seen (all of its ink), computed once a page;
+ * NULL when it has none (or out of memory). */
+static const extract_look *
+look_whole(const reader *rd, size_t j)
+{
+    seen_chars *seen = rd->seen;
+
+    if (j >= seen->nknown) {
+        extract_look *look = realloc(seen->look, seen->n * sizeof(*look));
+        signed char *known;
+        if (look == NULL)
+            return NULL;
+        seen->look = look;
+        known = realloc(seen->known, seen->n);
+        if (known == NULL)
+            return NULL;
+        seen->known = known;
+        memset(known + seen->nknown, 0, seen->n - seen->nknown);
+        seen->nknown = seen->n;
+    }
+    if (seen->known[j] == 0)
+        seen->known[j] =
+            look_top(&seen->look[j], rd, &seen->v[j], 1.0) ? 1 : -1;
+    return seen->known[j] == 1 ? &seen->look[j] : NULL;
+}
+
 /* The digit character g of field f (its top rows) is by the page's
  * examples of its digits (note_chars), cut to g's share of their height
  * when g is cut by a rule; '\0' when none compares. A character read
@@ -3193,10 +3224,16 @@ digit_by_examples(const reader *rd, int f, const comp *g, double share,
     for (size_t j = 0; ok && j < seen->n; j++) {
         const seen_char *e = &seen->v[j];
         double d;
-        if (!e->example || e->ch < '0' || e->ch > '9' ||
-            !look_top(&ex, rd, e, share))
+        const extract_look *el;
+        if (!e->example || e->ch < '0' || e->ch > '9')
             continue;
-        d = extract__look_distance(&lk, &ex);
+        if (share >= 1.0)
+            el = look_whole(rd, j);
+        else
+            el = look_top(&ex, rd, e, share) ? &ex : NULL;
+        if (el == NULL)
+            continue;
+        d = extract__look_distance(&lk, el);
         if (near != NULL && d < near[e->ch - '0'] &&
             !(e->f == f && e->g.x == g->x && e->g.y == g->y))
             near[e->ch - '0'] = d;
@@ -3802,7 +3839,7 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
 {
     reader rd;
     shape_memo memo = {NULL, 0, 0};
-    seen_chars seen = {NULL, 0, 0};
+    seen_chars seen = {NULL, 0, 0, NULL, NULL, 0};
     PIX *montage = NULL;
     placement *pl = NULL;
     cs_status rc;
@@ -3911,5 +3948,7 @@ cleanup:
     free(rd.spots);
     free(memo.seen);
     free(seen.v);
+    free(seen.look);
+    free(seen.known);
     return rc;
 }
