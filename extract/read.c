@@ -3446,7 +3446,9 @@ sum_one_change(money_digit (*md)[MONEY_DIGITS], const size_t *nd, size_t n,
             for (int c = 0; c < 10; c++) {
                 double r = m->near[c] / m->near[m->d];
                 long long moved = (c - m->d) * m->place;
-                if (c == m->d || m->near[c] == HUGE_VAL || r > SUM_ALT_RATIO ||
+                /* no other example of what it was read: no odds */
+                if (c == m->d || m->near[c] == HUGE_VAL ||
+                    m->near[m->d] == HUGE_VAL || r > SUM_ALT_RATIO ||
                     (k == 0 ? moved : -moved) != delta)
                     continue;
                 if (r < best) {
