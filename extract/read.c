@@ -1807,6 +1807,22 @@ among_own_kind(const ocr_text *t, size_t s)
     return among_kind(t, s, is_letter(&t->symbols[s]) ? is_letter : is_digit);
 }
 
+/* A new character at the end of seen (its contents unset); NULL when out
+ * of memory. */
+static seen_char *
+seen_push(seen_chars *seen)
+{
+    if (seen->n == seen->cap) {
+        size_t cap = seen->cap > 0 ? 2 * seen->cap : 256;
+        seen_char *grown = realloc(seen->v, cap * sizeof(*grown));
+        if (grown == NULL)
+            return NULL;
+        seen->v = grown;
+        seen->cap = cap;
+    }
+    return &seen->v[seen->n++];
+}
+
 /* Keeps the characters (digits and capitals) OCR read in field f (t):
  * those of a code field (code) or a digits-only field, to be settled
  * (settle_lookalikes); and, unless examples is 0, as examples of how the
@@ -1828,6 +1844,7 @@ note_chars(reader *rd, int f, const placement *pl, const comp *g, size_t ng,
         size_t at = char_symbol(t, &g[k], pl);
         const ocr_symbol *sym = &t->symbols[at];
         int example;
+        seen_char *e;
         if (!g[k].big || at == t->nsymbols ||
             !(is_digit(sym) || is_letter(sym)))
             continue;
@@ -1836,18 +1853,12 @@ note_chars(reader *rd, int f, const placement *pl, const comp *g, size_t ng,
                   (digits ? is_digit(sym) : among_own_kind(t, at));
         if (!example && !code && !digits)
             continue;
-        if (seen->n == seen->cap) {
-            size_t cap = seen->cap > 0 ? 2 * seen->cap : 256;
-            seen_char *grown = realloc(seen->v, cap * sizeof(*grown));
-            if (grown == NULL)
-                return; /* fewer examples */
-            seen->v = grown;
-            seen->cap = cap;
-        }
-        seen->v[seen->n++] =
-            (seen_char){f,       g[k], sym->utf8[0],           code || digits,
-                        example, code, nonblank_before(t, at), '\0',
-                        0};
+        e = seen_push(seen);
+        if (e == NULL)
+            return; /* fewer examples */
+        *e = (seen_char){f,       g[k], sym->utf8[0],           code || digits,
+                         example, code, nonblank_before(t, at), '\0',
+                         0};
     }
 }
 
@@ -3151,15 +3162,9 @@ hand_examples(reader *rd, const extract_result *res)
             seen_char *e;
             if (*c < '0' || *c > '9')
                 continue;
-            if (seen->n == seen->cap) {
-                size_t cap = seen->cap > 0 ? 2 * seen->cap : 256;
-                seen_char *grown = realloc(seen->v, cap * sizeof(*grown));
-                if (grown == NULL)
-                    return; /* fewer examples */
-                seen->v = grown;
-                seen->cap = cap;
-            }
-            e = &seen->v[seen->n++];
+            e = seen_push(seen);
+            if (e == NULL)
+                return; /* fewer examples */
             memset(e, 0, sizeof(*e));
             e->f = (int)f;
             e->g = *chars[nc++];
@@ -3318,12 +3323,12 @@ read_cut_digits(reader *rd, extract_result *res, const ocr_page *page)
             char ch;
             if (!g[k].big && !(rd->hand && char_sized(&g[k], line)))
                 continue;
-            if (rd->hand) {
-                /* a hand's digits vary in height: none is cut */
-            } else if (g[k].h < CUT_SHORT * full && cut_by_rule(page, &g[k])) {
+            /* a hand's digits vary in height: none is cut */
+            if (!rd->hand && g[k].h < CUT_SHORT * full &&
+                cut_by_rule(page, &g[k])) {
                 share = g[k].h / full;
                 cut = 1;
-            } else if (g[k].h > CUT_TALL * full) {
+            } else if (!rd->hand && g[k].h > CUT_TALL * full) {
                 rows = (int)lround(full); /* the rule's remains below */
             }
             ch = digit_by_examples(rd, (int)f, &g[k], share, rows, NULL);
@@ -3487,7 +3492,6 @@ sum_by_examples(const reader *rd, extract_result *res)
         const extract_check_def *c = &rd->tpl->checks[i];
         size_t fs[EXTRACT_MAX_PARTS + 1], nd[EXTRACT_MAX_PARTS + 1], n = 0;
         money_digit md[EXTRACT_MAX_PARTS + 1][MONEY_DIGITS];
-        char raws[EXTRACT_MAX_PARTS + 1][sizeof(res->fields[0].raw)];
         long long old_sum = 0, new_sum = 0, old_total = -1, new_total = -1;
         int old_ok = 1, new_ok = 1;
         if (c->type != EXTRACT_CHECK_SUM || !res->fields[c->field].has_ink)
@@ -3522,10 +3526,11 @@ sum_by_examples(const reader *rd, extract_result *res)
             continue;
         for (size_t k = 0; k < n; k++) {
             extract_field *fl = &res->fields[fs[k]];
-            money_raw(raws[k], sizeof(raws[k]), md[k], nd[k]);
-            if (raw_cents(fl->raw) == raw_cents(raws[k]))
+            char raw[sizeof(fl->raw)];
+            money_raw(raw, sizeof(raw), md[k], nd[k]);
+            if (raw_cents(fl->raw) == raw_cents(raw))
                 continue;
-            memcpy(fl->raw, raws[k], sizeof(fl->raw)); /* same size */
+            memcpy(fl->raw, raw, sizeof(fl->raw));
             fl->shape_doubt = 1;
         }
     }

@@ -43,12 +43,22 @@ static const char *const mend_pairs[] = {"IT", "IL", "EF", "EC",
 #define MEND_MIN_LETTERS 4
 #define MEND_TWO_LETTERS 7
 
-/* Counts (up to 2) the words that changing depth of word's letters from
- * its from-th on, each for its look-alike (mend_pairs), makes; the first
- * is copied to found. */
+/* What a mended word must be: accept(word, ctx) is 1. */
+typedef int (*mend_accept)(const char *word, void *ctx);
+
+/* A word of the English model's dictionary (ctx: the engine). */
+static int
+dictionary_word(const char *word, void *ctx)
+{
+    return ocr_engine_is_word(ctx, word);
+}
+
+/* Counts (up to 2) the words accept takes that changing depth of word's
+ * letters from its from-th on, each for its look-alike (mend_pairs),
+ * makes; the first is copied to found. */
 static int
 mend_search(char *word, size_t from, int depth, char *found, int count,
-            ocr_engine *eng)
+            mend_accept accept, void *ctx)
 {
     for (size_t i = from; word[i] != '\0' && count < 2; i++)
         for (size_t k = 0;
@@ -59,8 +69,9 @@ mend_search(char *word, size_t from, int depth, char *found, int count,
                 continue;
             word[i] = p == mend_pairs[k] ? mend_pairs[k][1] : mend_pairs[k][0];
             if (depth > 1)
-                count = mend_search(word, i + 1, depth - 1, found, count, eng);
-            else if (ocr_engine_is_word(eng, word) && count++ == 0)
+                count = mend_search(word, i + 1, depth - 1, found, count,
+                                    accept, ctx);
+            else if (accept(word, ctx) && count++ == 0)
                 strcpy(found, word);
             word[i] = keep;
         }
@@ -82,9 +93,9 @@ mend_word(char *w, size_t n, ocr_engine *eng)
     word[n] = '\0';
     if (ocr_engine_is_word(eng, word))
         return 0;
-    count = mend_search(word, 0, 1, found, 0, eng);
+    count = mend_search(word, 0, 1, found, 0, dictionary_word, eng);
     if (count == 0 && n >= MEND_TWO_LETTERS)
-        count = mend_search(word, 0, 2, found, 0, eng);
+        count = mend_search(word, 0, 2, found, 0, dictionary_word, eng);
     if (count != 1)
         return 0;
     memcpy(w, found, n);
@@ -144,6 +155,14 @@ street_word(const char *w, size_t n)
     return 0;
 }
 
+/* A street word (mend_accept; ctx unused). */
+static int
+street_word_accept(const char *word, void *ctx)
+{
+    (void)ctx;
+    return street_word(word, strlen(word));
+}
+
 /*
  * In a street address, a short word after the street's name that is no
  * suffix or unit designator (street_words) but becomes exactly one by
@@ -176,7 +195,7 @@ extract__mend_street(char *v)
     for (size_t k = 1; k < n; k++) {
         char *w = v + starts[k], up[5], found[5];
         size_t len = lens[k];
-        int count = 0, letters = len >= 2 && len <= 4;
+        int letters = len >= 2 && len <= 4;
         for (size_t i = 0; letters && i < len; i++) {
             letters = isalpha((unsigned char)w[i]) != 0;
             up[i] = (char)toupper((unsigned char)w[i]);
@@ -187,23 +206,10 @@ extract__mend_street(char *v)
             !isdigit((unsigned char)v[starts[k + 1]]) &&
             v[starts[k + 1]] != '#')
             continue;
+        up[len] = '\0';
         if (street_word(up, len))
             continue; /* mixed-case print (Ln) says the same */
-        for (size_t i = 0; i < len && count < 2; i++)
-            for (size_t p = 0;
-                 p < sizeof(mend_pairs) / sizeof(mend_pairs[0]) && count < 2;
-                 p++) {
-                const char *at = strchr(mend_pairs[p], up[i]);
-                char keep = up[i];
-                if (at == NULL)
-                    continue;
-                up[i] =
-                    at == mend_pairs[p] ? mend_pairs[p][1] : mend_pairs[p][0];
-                if (street_word(up, len) && count++ == 0)
-                    memcpy(found, up, len);
-                up[i] = keep;
-            }
-        if (count == 1) {
+        if (mend_search(up, 0, 1, found, 0, street_word_accept, NULL) == 1) {
             memcpy(w, found, len);
             mended = 1;
         }
