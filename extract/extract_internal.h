@@ -57,7 +57,9 @@ typedef enum {
     EXTRACT_CHECK_REQUIRES,   /* field filled (with one of values, when
                                  values are given) requires field2 filled */
     EXTRACT_CHECK_REQUIRED,   /* parts are filled on every claim */
-    EXTRACT_CHECK_ZIP_STATE   /* ZIP code field2 begins like state field's */
+    EXTRACT_CHECK_ZIP_STATE,  /* ZIP code field2 begins like state field's */
+    EXTRACT_CHECK_AGREE       /* field repeats field2 (when check box
+                                 parts[0] is marked values[0], if given) */
 } extract_check_type;
 
 typedef struct extract_check_def {
@@ -182,6 +184,11 @@ void extract__lattice_text(char *out, size_t size, const extract_lattice *l);
 const char *extract__lexicon_word(const extract_field_def *def,
                                   const char *value);
 
+/* The edit distance of a and b (insertions, deletions and substitutions
+ * of one character); (size_t)-1 when either is EXTRACT_VALUE_MAX long or
+ * longer. */
+size_t extract__edit_distance(const char *a, const char *b);
+
 /* The word of def's "words", at least LEXICON_NEAR_MIN characters long,
  * that value (upper case) is within a quarter of its length of edits
  * (characters dropped, added or changed; blanks count) from, the
@@ -230,6 +237,13 @@ int extract__registration_poor(const extract_result *res);
 /* 1 when the readings of res are not clean print: OCR doubts a character
  * in a large share of the inked text fields (hand-filled, smudged). */
 int extract__poor_page(const extract_result *res);
+
+/* Where two fields of res repeat one value (the template's "agree"
+ * checks: the insured's address is the patient's, a line's rendering NPI
+ * the billing provider's) and were read a little differently, the one
+ * read better takes the other's place; both are flagged. Before review:
+ * the raw readings are what changes. */
+void extract__agree_twins(extract_result *res, const struct tm *today);
 
 /* Normalizes and validates every field, runs the template's checks and
  * sets the review flags. */

@@ -164,9 +164,8 @@ extract__lexicon_word(const extract_field_def *def, const char *value)
     return NULL;
 }
 
-/* The edit distance of a and b (at most EXTRACT_VALUE_MAX - 1 long). */
-static size_t
-edit_distance(const char *a, const char *b)
+size_t
+extract__edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b), row[EXTRACT_VALUE_MAX];
 
@@ -198,7 +197,7 @@ extract__lexicon_near(const extract_field_def *def, const char *value)
         size_t len = strlen(def->words[k]), d;
         if (len < LEXICON_NEAR_MIN)
             continue;
-        d = edit_distance(def->words[k], value);
+        d = extract__edit_distance(def->words[k], value);
         if (4 * d <= len && d < least) {
             least = d;
             near = def->words[k];

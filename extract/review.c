@@ -295,6 +295,8 @@ run_checks(extract_result *res, const struct tm *today)
                     required_missing++;
                 }
             break;
+        case EXTRACT_CHECK_AGREE:
+            break; /* before review: extract__agree_twins */
         case EXTRACT_CHECK_REQUIRES:
             if (a->value[0] == '\0' || b->value[0] != '\0')
                 break;
@@ -485,6 +487,7 @@ extract__review(extract_result *res, const struct tm *today)
         }
         return;
     }
+    extract__agree_twins(res, today);
     for (size_t i = 0; i < res->nfields; i++) {
         extract_field *f = &res->fields[i];
         if (f->kind == EXTRACT_KIND_CHECK)

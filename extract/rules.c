@@ -605,6 +605,10 @@ static const reason_entry other_reasons[] = {
     {"low_confidence", "OCR was unsure of this reading"},
     {"state_from_zip", "the state code read is none; the state is the one "
                        "the ZIP code's first three digits belong to"},
+    {"twin_disagrees", "a field that repeats another (the insured's "
+                       "address the patient's, a rendering NPI the billing "
+                       "provider's) was read a character or two "
+                       "differently; the better reading stands in both"},
     {"word_mended", "a letter that looks like another in poor print (I "
                     "and T, E and F) was changed to make an English word: "
                     "check the spelling"},

@@ -512,6 +512,20 @@ parse_check(parser *p, const json_t *c, int n, int count)
         rc = check_ref(p, &d->field, c, "state", n);
         if (rc == CS_OK)
             rc = check_ref(p, &d->field2, c, "zip", n);
+    } else if (strcmp(type, "agree") == 0) {
+        const json_t *is = json_object_get(c, "is");
+        d->type = EXTRACT_CHECK_AGREE;
+        rc = check_ref(p, &d->field, c, "field", n);
+        if (rc == CS_OK)
+            rc = check_ref(p, &d->field2, c, "with", n);
+        if (rc == CS_OK && json_object_get(c, "when") != NULL) {
+            d->nparts = 1;
+            rc = check_ref(p, &d->parts[0], c, "when", n);
+            if (rc == CS_OK &&
+                copy_string(d->values[0], sizeof(d->values[0]), is) != 0)
+                rc = bad(p, "an agree check's \"when\" needs its \"is\"");
+            d->nvalues = 1;
+        }
     } else if (strcmp(type, "required") == 0) {
         d->type = EXTRACT_CHECK_REQUIRED;
         list = json_object_get(c, "fields");

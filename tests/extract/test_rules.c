@@ -483,6 +483,7 @@ static const struct reason_case reason_cases[] = {
     REASON("lookalike"),
     REASON("word_mended"),
     REASON("state_from_zip"),
+    REASON("twin_disagrees"),
     REASON("reread"),
     REASON("kind_unknown"),
     REASON("unknown_rule"),
