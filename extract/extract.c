@@ -163,7 +163,7 @@ extract_page_run(extract_result **out, ocr_engine *eng, ocr_page *page,
     res->low_resolution =
         page->source_dpi < (page->flattened ? PHOTO_MIN_DPI : SCAN_MIN_DPI);
     if (tpl != NULL && reg.method != EXTRACT_REG_NONE) {
-        rc = extract__read_fields(res, eng, page, err);
+        rc = extract__read_fields(res, eng, page, today, err);
         if (rc != CS_OK)
             goto cleanup;
     }

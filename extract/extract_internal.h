@@ -109,9 +109,11 @@ ocr_rect extract__zone_to_page(const extract_transform *xf, extract_zone z);
 /* ---- Reading (read.c) ------------------------------------------------ */
 
 /* Reads every field of res->form from page into res->fields (values raw,
- * not yet normalized), using eng. */
+ * not yet normalized), using eng; a reading is judged by the field's rules
+ * as of today ("not in the future"). */
 cs_status extract__read_fields(extract_result *res, ocr_engine *eng,
-                               ocr_page *page, cs_error *err);
+                               ocr_page *page, const struct tm *today,
+                               cs_error *err);
 
 /* ---- Validation as a reader (lattice.c) ------------------------------ */
 
@@ -199,24 +201,24 @@ const char *extract__lexicon_near(const extract_field_def *def,
                                   const char *value);
 
 /* 1 when raw normalizes as def's kind to a non-empty value that passes
- * every rule of def ("not_future" excepted: it needs today), is one of its
+ * every rule of def ("not_future" only when today is given), is one of its
  * words when it has some, an NPI
  * beginning with 1 or 2 (as every one issued so far), and, for a diagnosis
  * pointer given the letters of the filled diagnoses (filled not NULL),
  * names only those. */
 int extract__reading_valid(const extract_field_def *def, const char *raw,
-                           const char *filled);
+                           const char *filled, const struct tm *today);
 
 /*
  * Searches, among the readings l allows with at most max_subst positions
  * changed, the one extract__reading_valid() accepts at the least cost (a
  * change costs how much less confident OCR was of it than of what it read).
  * Writes it to out and returns its cost (0: as read); -1 when none passes
- * (out is then "").
+ * (out is then ""). today as for extract__reading_valid().
  */
 double extract__lattice_search(char *out, size_t size, const extract_lattice *l,
                                const extract_field_def *def, const char *filled,
-                               size_t max_subst);
+                               size_t max_subst, const struct tm *today);
 
 /* ---- Review (review.c) ----------------------------------------------- */
 

@@ -208,7 +208,7 @@ extract__lexicon_near(const extract_field_def *def, const char *value)
 
 int
 extract__reading_valid(const extract_field_def *def, const char *raw,
-                       const char *filled)
+                       const char *filled, const struct tm *today)
 {
     char value[EXTRACT_VALUE_MAX];
     const char *why = NULL;
@@ -219,9 +219,8 @@ extract__reading_valid(const extract_field_def *def, const char *raw,
         return 0;
     if (def->nwords > 0 && extract__lexicon_word(def, value) == NULL)
         return 0;
-    /* "not in the future" is left to review, which knows today. */
     for (size_t k = 0; k < def->nrules; k++) {
-        if (extract__rule_check(def->rules[k], value, NULL) != NULL)
+        if (extract__rule_check(def->rules[k], value, today) != NULL)
             return 0;
         /* Every NPI issued so far begins with 1 or 2. */
         if (strcmp(def->rules[k], "npi") == 0 && value[0] != '1' &&
@@ -242,6 +241,7 @@ typedef struct search {
     const extract_lattice *l;
     const extract_field_def *def;
     const char *filled;
+    const struct tm *today;
     const subst *subs;
     size_t nsubs, max_subst;
     size_t pick[EXTRACT_LATTICE_MAX];
@@ -274,7 +274,7 @@ search_from(search *s, size_t from, size_t depth, double cost)
         s->pick[x->slot] = x->alt;
         lattice_write(s->text, sizeof(s->text), s->l, s->pick);
         s->tries++;
-        if (extract__reading_valid(s->def, s->text, s->filled)) {
+        if (extract__reading_valid(s->def, s->text, s->filled, s->today)) {
             s->best = c;
             memcpy(s->best_text, s->text, sizeof(s->text));
         } else if (depth + 1 < s->max_subst)
@@ -286,7 +286,7 @@ search_from(search *s, size_t from, size_t depth, double cost)
 double
 extract__lattice_search(char *out, size_t size, const extract_lattice *l,
                         const extract_field_def *def, const char *filled,
-                        size_t max_subst)
+                        size_t max_subst, const struct tm *today)
 {
     subst subs[EXTRACT_LATTICE_MAX * OCR_MAX_CHOICES];
     search s;
@@ -295,7 +295,7 @@ extract__lattice_search(char *out, size_t size, const extract_lattice *l,
         out[0] = '\0';
     memset(&s, 0, sizeof(s));
     lattice_write(s.text, sizeof(s.text), l, NULL);
-    if (extract__reading_valid(def, s.text, filled)) {
+    if (extract__reading_valid(def, s.text, filled, today)) {
         (void)snprintf(out, size, "%s", s.text);
         return 0.0;
     }
@@ -311,6 +311,7 @@ extract__lattice_search(char *out, size_t size, const extract_lattice *l,
     s.l = l;
     s.def = def;
     s.filled = filled;
+    s.today = today;
     s.subs = subs;
     s.max_subst = max_subst;
     s.best = 1e30;

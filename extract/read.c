@@ -39,7 +39,8 @@ typedef struct reader {
     double dx, dy; /* printer offset, reference pixels */
     int mono;      /* the print has a fixed pitch (its rhythm is clear) */
     int hand;      /* the page was filled by hand (written_by_hand) */
-    int off_grid;  /* printed off the grid by whole cells or lines */
+    const struct tm *today; /* readings are judged as of today */
+    int off_grid;           /* printed off the grid by whole cells or lines */
     comp *comps;
     size_t ncomps;
     PIXA *pixa; /* the components' own pixels */
@@ -1314,10 +1315,10 @@ typedef struct reading {
 } reading;
 
 /* Fills r from raw text and judges it against field def's kind and
- * rules ("not in the future" is left to review, which knows today). */
+ * rules, as of today. */
 static void
 reading_judge(reading *r, const extract_field_def *def, const char *raw,
-              const char *filled)
+              const char *filled, const struct tm *today)
 {
     const char *why = NULL, *word;
     extract_norm_status st;
@@ -1326,7 +1327,7 @@ reading_judge(reading *r, const extract_field_def *def, const char *raw,
     (void)snprintf(r->raw, sizeof(r->raw), "%s", raw);
     st =
         extract__normalize(r->value, sizeof(r->value), def->kind, r->raw, &why);
-    r->valid = extract__reading_valid(def, r->raw, filled);
+    r->valid = extract__reading_valid(def, r->raw, filled, today);
     /* One of the field's words, as the form spells it. */
     if (r->valid && st != EXTRACT_NORM_FAILED &&
         (word = extract__lexicon_word(def, r->value)) != NULL) {
@@ -2895,8 +2896,8 @@ repair_by_pair(char *asread, char *text, size_t size, extract_lattice *lat,
     extract__lattice_text(asread, size, lat);
     extract__lattice_add_lookalikes(lat, def->charset);
     if (extract__lattice_search(text, size, lat, def, may,
-                                lat->n > REPAIR_LONG ? 2 : REPAIR_MAX_SUBST) <
-        0.0)
+                                lat->n > REPAIR_LONG ? 2 : REPAIR_MAX_SUBST,
+                                rd->today) < 0.0)
         asread[0] = text[0] = '\0';
     return CS_OK;
 }
@@ -2934,7 +2935,7 @@ reread(reader *rd, extract_result *res, const placement *pl, PIX *montage,
         if (!pl[f].placed)
             continue;
         reading_judge(r, &rd->tpl->fields[f], fl->raw,
-                      pointer_filled(filled, rd, pl, f));
+                      pointer_filled(filled, rd, pl, f), rd->today);
         /* Nothing to judge a reading by: no second one. */
         if (only_invalid && (r->valid || (rd->tpl->fields[f].nrules == 0 &&
                                           rd->tpl->fields[f].nwords == 0)))
@@ -2997,7 +2998,7 @@ reread(reader *rd, extract_result *res, const placement *pl, PIX *montage,
             if (rc != CS_OK)
                 break;
             extract__lattice_text(text, sizeof(text), lat);
-            reading_judge(r, def, text, may);
+            reading_judge(r, def, text, may, rd->today);
             r->mismatch = ink_mismatch(rd, (int)f, &pl2[f], t) + t->disagree;
             r->confidence = t->nsymbols > 0 ? t->mean_confidence : 0.0;
             r->min_confidence = t->nsymbols > 0 ? t->min_confidence : 0.0;
@@ -3005,16 +3006,17 @@ reread(reader *rd, extract_result *res, const placement *pl, PIX *montage,
                 extract__lattice_add_lookalikes(lat, def->charset);
             if (r->valid || (def->nrules == 0 && def->nwords == 0))
                 continue;
-            if (extract__lattice_search(
-                    text, sizeof(text), lat, def, may,
-                    lat->n > REPAIR_LONG ? 2 : REPAIR_MAX_SUBST) < 0.0) {
+            if (extract__lattice_search(text, sizeof(text), lat, def, may,
+                                        lat->n > REPAIR_LONG ? 2
+                                                             : REPAIR_MAX_SUBST,
+                                        rd->today) < 0.0) {
                 char paired[EXTRACT_VALUE_MAX];
                 rc = repair_by_pair(paired, text, sizeof(text), lat, one, rd,
                                     (int)f, &pl2[f], t, eng, sc, may, err);
                 if (rc != CS_OK)
                     break;
                 if (paired[0] != '\0') /* the pair is what was read */
-                    reading_judge(r, def, paired, may);
+                    reading_judge(r, def, paired, may, rd->today);
             }
             if (text[0] == '\0') {
                 /* no combination of OCR's alternatives: a few edits
@@ -3026,7 +3028,7 @@ reread(reader *rd, extract_result *res, const placement *pl, PIX *montage,
             }
             rep = &rs[f * MAX_READINGS + 1 + NREREADS + v];
             *rep = *r;
-            reading_judge(rep, def, text, may);
+            reading_judge(rep, def, text, may, rd->today);
             rep->repaired = 1;
         }
         (void)ocr_engine_set_page(eng, NULL, NULL);
@@ -3147,7 +3149,7 @@ hand_examples(reader *rd, const extract_result *res)
         comp g[OCR_MAX_SYMBOLS], *chars[OCR_MAX_SYMBOLS];
         size_t ng, nc = 0, nd = 0;
         if (!digit_field(def) || !res->fields[f].has_ink || def->nrules == 0 ||
-            !extract__reading_valid(def, raw, NULL))
+            !extract__reading_valid(def, raw, NULL, rd->today))
             continue;
         ng = cut_chars(g, OCR_MAX_SYMBOLS, rd, (int)f);
         for (size_t k = 0; k < ng; k++)
@@ -3312,7 +3314,7 @@ read_cut_digits(reader *rd, extract_result *res, const ocr_page *page)
         int ok = 1, valid, cut = 0;
         if (!digit_field(def) || !fl->has_ink)
             continue;
-        valid = extract__reading_valid(def, fl->raw, NULL);
+        valid = extract__reading_valid(def, fl->raw, NULL, rd->today);
         if (valid && !fl->on_rule)
             continue;
         ng = cut_chars(g, OCR_MAX_SYMBOLS, rd, (int)f);
@@ -3340,7 +3342,7 @@ read_cut_digits(reader *rd, extract_result *res, const ocr_page *page)
         }
         raw[o] = '\0';
         if (!ok || o == 0 || (valid && !cut) ||
-            !extract__reading_valid(def, raw, NULL))
+            !extract__reading_valid(def, raw, NULL, rd->today))
             continue;
         (void)snprintf(fl->raw, sizeof(fl->raw), "%s", raw);
         fl->shape_doubt = 1;
@@ -3842,7 +3844,7 @@ deslant(reader *rd, double lean, cs_error *err)
 
 cs_status
 extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
-                     cs_error *err)
+                     const struct tm *today, cs_error *err)
 {
     reader rd;
     shape_memo memo = {NULL, 0, 0};
@@ -3855,6 +3857,7 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
     rd.memo = &memo;
     rd.seen = &seen;
     rd.tpl = res->form;
+    rd.today = today;
     rd.xf = res->reg.xf;
     rc = find_ink(&rd, page, res, err);
     if (rc == CS_OK && broken_print(&rd)) {

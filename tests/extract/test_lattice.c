@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -29,39 +30,46 @@ struct lattice_case {
     const char *reading;
     const char *want; /* NULL: nothing passes */
     double cost;
+    int today; /* 1: judged as of 2026-01-01, else without a today */
 };
 
 static const struct lattice_case cases[] = {
     {"npi_as_read", EXTRACT_KIND_TEXT, "npi", 0, NULL, 3,
-     "1 2 3 4 5 6 7 8 9 3:90/8:60", "1234567893", 0.0},
+     "1 2 3 4 5 6 7 8 9 3:90/8:60", "1234567893", 0.0, 0},
     {"npi_check_digit_read_again", EXTRACT_KIND_TEXT, "npi", 0, NULL, 3,
-     "1 2 3 4 5 6 7 8 9 0:90/8:70/3:40", "1234567893", 50.0},
+     "1 2 3 4 5 6 7 8 9 0:90/8:70/3:40", "1234567893", 50.0, 0},
     /* 7234567890 passes the check digit, but no NPI begins with 7. */
     {"npi_never_begins_with_7", EXTRACT_KIND_TEXT, "npi", 0, NULL, 3,
-     "1:90/7:80 2 3 4 5 6 7 8 9 0", NULL, 0.0},
+     "1:90/7:80 2 3 4 5 6 7 8 9 0", NULL, 0.0, 0},
     {"npi_no_choice_passes", EXTRACT_KIND_TEXT, "npi", 0, NULL, 3,
-     "1 2 3 4 5 6 7 8 9 0:90/1:80", NULL, 0.0},
+     "1 2 3 4 5 6 7 8 9 0:90/1:80", NULL, 0.0, 0},
     {"state_as_read", EXTRACT_KIND_TEXT, "state", 0, NULL, 3, "C:80/G:70 A:90",
-     "CA", 0.0},
+     "CA", 0.0, 0},
     {"state_cheapest", EXTRACT_KIND_TEXT, "state", 0, NULL, 3,
-     "O:80/G:70/C:60 A:90", "GA", 10.0},
+     "O:80/G:70/C:60 A:90", "GA", 10.0, 0},
     /* One change at a time only: "ZZ" becomes "NY" in two. */
     {"state_within_max_subst", EXTRACT_KIND_TEXT, "state", 0, NULL, 1,
-     "Z:80/N:70 Z:80/Y:70", NULL, 0.0},
+     "Z:80/N:70 Z:80/Y:70", NULL, 0.0, 0},
     {"state_two_changes", EXTRACT_KIND_TEXT, "state", 0, NULL, 2,
-     "Z:80/N:70 Z:80/Y:70", "NY", 20.0},
+     "Z:80/N:70 Z:80/Y:70", "NY", 20.0, 0},
     {"date_real_day", EXTRACT_KIND_DATE8, "date", 0, NULL, 3,
-     "0 2 _ 3:90/2:60 0 _ 1 9 9 0", "02 20 1990", 30.0},
+     "0 2 _ 3:90/2:60 0 _ 1 9 9 0", "02 20 1990", 30.0, 0},
+    /* A service date in the future is a misread (a 2 read 6), but only
+     * a reader that knows today can tell. */
+    {"date_not_future", EXTRACT_KIND_DATE6, "not_future", 0, NULL, 3,
+     "0 6 _ 0 7 _ 6:90/2:40 3", "06 07 23", 50.0, 1},
+    {"date_future_without_today", EXTRACT_KIND_DATE6, "not_future", 0, NULL, 3,
+     "0 6 _ 0 7 _ 6:90/2:40 3", "06 07 63", 0.0, 0},
     {"pointer_names_filled", EXTRACT_KIND_TEXT, "diagnosis_pointer", 0, "ABC",
-     3, "E:80/C:40", "C", 40.0},
+     3, "E:80/C:40", "C", 40.0, 0},
     {"pointer_without_diagnoses", EXTRACT_KIND_TEXT, "diagnosis_pointer", 0,
-     NULL, 3, "E:80/C:40", "E", 0.0},
+     NULL, 3, "E:80/C:40", "E", 0.0, 0},
     {"signature_word", EXTRACT_KIND_TEXT, NULL, 1, NULL, 2,
-     "S I C:90/G:50 N A T U R E _ O N _ F I L E", "SIGNATURE ON FILE", 40.0},
+     "S I C:90/G:50 N A T U R E _ O N _ F I L E", "SIGNATURE ON FILE", 40.0, 0},
     {"signature_short_word", EXTRACT_KIND_TEXT, NULL, 1, NULL, 2,
-     "S 0:90/O:80 F", "SOF", 10.0},
+     "S 0:90/O:80 F", "SOF", 10.0, 0},
     {"signature_a_name", EXTRACT_KIND_TEXT, NULL, 1, NULL, 2,
-     "J O:90/A:10 H N _ D O E", NULL, 0.0},
+     "J O:90/A:10 H N _ D O E", NULL, 0.0, 0},
 };
 
 /* Builds l from the case's reading text. */
@@ -97,6 +105,7 @@ lattice_parse(extract_lattice *l, const char *spec)
 static void
 test_lattice_case(void **state)
 {
+    static const struct tm today = {.tm_year = 126, .tm_mon = 0, .tm_mday = 1};
     const struct lattice_case *c = *state;
     extract_field_def def;
     extract_lattice *l = calloc(1, sizeof(*l));
@@ -117,7 +126,7 @@ test_lattice_case(void **state)
     }
     lattice_parse(l, c->reading);
     cost = extract__lattice_search(out, sizeof(out), l, &def, c->filled,
-                                   c->max_subst);
+                                   c->max_subst, c->today ? &today : NULL);
     free(l);
     if (c->want == NULL) {
         assert_true(cost < 0.0);
@@ -191,20 +200,20 @@ test_lattice_lookalikes(void **state)
     (void)snprintf(def.rules[0], sizeof(def.rules[0]), "procedure");
     def.nrules = 1;
     lattice_parse(l, "G:95 O:95 O:95 O:95 9:95");
-    assert_true(extract__lattice_search(out, sizeof(out), l, &def, NULL, 3) <
-                0.0);
+    assert_true(extract__lattice_search(out, sizeof(out), l, &def, NULL, 3,
+                                        NULL) < 0.0);
     extract__lattice_add_lookalikes(l, code);
     assert_int_equal(l->s[1].n, 2);
     assert_string_equal(l->s[1].c[1].utf8, "0");
     assert_true(l->s[1].c[1].confidence == 55.0f);
     assert_int_equal(l->s[4].n, 1); /* 9 has no look-alike */
     assert_true(
-        fabs(extract__lattice_search(out, sizeof(out), l, &def, NULL, 3) -
+        fabs(extract__lattice_search(out, sizeof(out), l, &def, NULL, 3, NULL) -
              120.0) < 0.01);
     assert_string_equal(out, "G0009");
     /* Two changes are not enough. */
-    assert_true(extract__lattice_search(out, sizeof(out), l, &def, NULL, 2) <
-                0.0);
+    assert_true(extract__lattice_search(out, sizeof(out), l, &def, NULL, 2,
+                                        NULL) < 0.0);
 
     lattice_parse(l, "1 2 0:90");
     extract__lattice_add_lookalikes(l, "0123456789 ");
