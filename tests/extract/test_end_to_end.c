@@ -925,6 +925,16 @@ static const struct fixture_field_case fixture_field_cases[] = {
      "2007142369", "touches_form_line"},
     {"digits_cut_by_rule_date", "low0013_bw300.tif", "physician_signature_date",
      "2025-12-11", "touches_form_line"},
+    /* Printed off the grid, a date straddles the dotted dividers, whose
+     * removal cut its 0s (05 read 85, no month). The page's digits read
+     * it 85 too, but 0 is the next nearest: the cheapest reading of the
+     * nearest digits that is a date. */
+    {"date_by_examples_next_nearest", "offgrid0002_bw300.tif",
+     "line2_date_from", "2025-05-25", "shape_mismatch"},
+    /* A fax's NPI that fails its check digit on paper: no digit of it is
+     * changed to make it pass, though a fax's digits look alike. */
+    {"npi_paper_mistake_kept", "paper0009_fax.tif", "line4_rendering_npi",
+     "1381000477", "npi_check_digit"},
 };
 
 static void
