@@ -71,7 +71,8 @@ typedef struct extract_check_def {
                                         required fields */
     size_t nvalues;
     char values[4][16];
-    char reason[32]; /* requires: the reason field2 is flagged with */
+    char reason[32];  /* requires: the reason field2 is flagged with */
+    int only_failing; /* agree: only a reading failing its rules gives way */
 } extract_check_def;
 
 struct extract_template {

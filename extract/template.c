@@ -515,6 +515,7 @@ parse_check(parser *p, const json_t *c, int n, int count)
     } else if (strcmp(type, "agree") == 0) {
         const json_t *is = json_object_get(c, "is");
         d->type = EXTRACT_CHECK_AGREE;
+        d->only_failing = json_is_true(json_object_get(c, "only_failing"));
         rc = check_ref(p, &d->field, c, "field", n);
         if (rc == CS_OK)
             rc = check_ref(p, &d->field2, c, "with", n);

@@ -46,10 +46,9 @@ zip_outside_state(const extract_result *res, size_t i, const char *value)
     return 0;
 }
 
-/* How much is wrong with the reading of field i of res: its
+/* How much is wrong with the reading of field i of res by its rules: its
  * normalization failing, each rule it fails (a ZIP code outside its
- * state's counts as one), its ink holding another number of characters
- * than were read. */
+ * state's counts as one). */
 static int
 faults(const extract_result *res, size_t i, const struct tm *today)
 {
@@ -57,11 +56,11 @@ faults(const extract_result *res, size_t i, const struct tm *today)
     const extract_field_def *def = &res->form->fields[i];
     char value[EXTRACT_VALUE_MAX];
     const char *why = NULL;
-    int n = f->ink_mismatch > 0;
+    int n = 0;
 
     if (extract__normalize(value, sizeof(value), f->kind, f->raw, &why) ==
         EXTRACT_NORM_FAILED)
-        return n + 1 + (int)def->nrules;
+        return 1 + (int)def->nrules;
     for (size_t r = 0; r < def->nrules; r++)
         n += extract__rule_check(def->rules[r], value, today) != NULL;
     return n + zip_outside_state(res, i, value);
@@ -95,12 +94,16 @@ blanks(const char *s)
     return n;
 }
 
-/* 1 when a's reading (with fa faults) is to be kept over b's (fb). */
+/* 1 when a's reading (with fa faults by its rules) is to be kept over
+ * b's (fb); the ink holding another number of characters than were read
+ * counts as one more. */
 static int
 better(const extract_field *a, int fa, const extract_field *b, int fb)
 {
     if (same_but_blanks(a->raw, b->raw))
         return blanks(a->raw) <= blanks(b->raw);
+    fa += a->ink_mismatch > 0;
+    fb += b->ink_mismatch > 0;
     if (fa != fb)
         return fa < fb;
     if (a->confidence != b->confidence)
@@ -135,12 +138,14 @@ agree(extract_result *res, const extract_check_def *c, const struct tm *today)
         return;
     fa = faults(res, c->field, today);
     fb = faults(res, c->field2, today);
-    /* Of two NPIs, the one that passes its check digit is taken only
-     * over one that fails it; and on a printed page, where OCR misreads
-     * a digit far less often than a person mistypes one, one that fails
-     * them is the paper's mistake, left for the person to see. */
-    if (extract__field_has_rule(da, "npi") &&
-        ((fa == 0) == (fb == 0) || !res->handwritten))
+    /* Only a reading that fails its rules gives way, when the check says
+     * so (a line's dates: from and to may differ); and on a printed page,
+     * where OCR misreads a digit far less often than a person mistypes
+     * one, an NPI failing its check digit is the paper's mistake, left
+     * for the person to see. */
+    if (c->only_failing && (fa == 0) == (fb == 0))
+        return;
+    if (extract__field_has_rule(da, "npi") && !res->handwritten)
         return;
     extract__field_flag(a, "twin_disagrees");
     extract__field_flag(b, "twin_disagrees");

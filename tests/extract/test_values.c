@@ -349,6 +349,35 @@ test_twins_agree(void **state)
     free(res.fields);
 }
 
+/* A line's dates agree only where one fails its rules: a range may
+ * differ by a digit. */
+static void
+test_twins_only_failing(void **state)
+{
+    extract_result res;
+
+    (void)state;
+    page_init(&res);
+    set_read(&res, "line1_date_from", "07 01 25");
+    set_read(&res, "line1_date_to", "07 08 25");
+    set_read(&res, "line2_date_from", "07 10 25");
+    set_read(&res, "line2_date_to", "07 10 65");
+    set_read(&res, "line3_date_from", "07 61 25");
+    set_read(&res, "line3_date_to", "07 21 25");
+    set_confidence(&res, "line3_date_to", 80.0);
+    extract__review(&res, &today);
+    assert_string_equal(field_of(&res, "line1_date_to")->value, "2025-07-08");
+    assert_false(
+        ts_has_reason(field_of(&res, "line1_date_to"), "twin_disagrees"));
+    /* 2065 is in the future: the "from" date stands in both. */
+    assert_string_equal(field_of(&res, "line2_date_to")->value, "2025-07-10");
+    assert_true(
+        ts_has_reason(field_of(&res, "line2_date_to"), "twin_disagrees"));
+    /* Day 61 is none, however confident. */
+    assert_string_equal(field_of(&res, "line3_date_from")->value, "2025-07-21");
+    free(res.fields);
+}
+
 /* An NPI that fails its check digit takes a twin's that passes, a digit
  * apart, on a hand-filled page only: on a printed one OCR rarely misreads
  * a digit, and the paper's mistake is left for a person to see. */
@@ -381,7 +410,7 @@ test_twins_npi(void **state)
 int
 main(void)
 {
-    static struct CMUnitTest tests[TS_COUNT(value_cases) + 6];
+    static struct CMUnitTest tests[TS_COUNT(value_cases) + 7];
     size_t n = 0;
 
     TS_ADD_ROWS(tests, n, value_cases, test_value_case, NULL);
@@ -391,5 +420,6 @@ main(void)
     TS_ADD_TEST(tests, n, "state_from_zip", test_state_from_zip, NULL);
     TS_ADD_TEST(tests, n, "twins_agree", test_twins_agree, NULL);
     TS_ADD_TEST(tests, n, "twins_npi", test_twins_npi, NULL);
+    TS_ADD_TEST(tests, n, "twins_only_failing", test_twins_only_failing, NULL);
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
