@@ -297,7 +297,8 @@ char extract__digit_lookalike(char c);
 /*
  * Where a value fails rule only by look-alike characters its format leaves
  * no doubt about (a procedure code's letter O among the digits after its
- * first character), puts the characters they look like in value (a
+ * first character; units' period with no digit after it, dropped), puts
+ * the characters they look like in value (a
  * normalized value of at most EXTRACT_VALUE_MAX bytes) and returns 1;
  * else leaves value as it is and returns 0.
  */

@@ -689,12 +689,35 @@ extract__rule_check(const char *rule, const char *value, const struct tm *today)
     return known ? NULL : "unknown_rule";
 }
 
+/* Units ending in a period with no digit after it (1.): a speck of
+ * noise beside the number, or the writer's full stop; the number stands
+ * without it. */
+static int
+repair_units(char *v, const struct tm *today)
+{
+    size_t n = strlen(v);
+    int ok;
+
+    if (n < 2 || v[n - 1] != '.')
+        return 0;
+    v[n - 1] = '\0';
+    ok = ok_units(v, today);
+    if (!ok)
+        v[n - 1] = '.';
+    return ok;
+}
+
 int
 extract__rule_repair(const char *rule, char *value, const struct tm *today)
 {
+    if (rule == NULL || value == NULL)
+        return 0;
     /* What repair_procedure makes is a letter and four digits: it passes. */
-    return rule != NULL && value != NULL && strcmp(rule, "procedure") == 0 &&
-           !ok_procedure(value, today) && repair_procedure(value);
+    if (strcmp(rule, "procedure") == 0)
+        return !ok_procedure(value, today) && repair_procedure(value);
+    if (strcmp(rule, "units") == 0)
+        return !ok_units(value, today) && repair_units(value, today);
+    return 0;
 }
 
 int

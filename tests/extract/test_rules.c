@@ -426,6 +426,10 @@ static const struct repair_case repair_cases[] = {
     /* A first O is a 0 or an O: left to the reader. */
     {"repair_first_char_kept", "procedure", "O1234", NULL},
     {"repair_other_rule", "npi", "12345678O3", NULL},
+    {"repair_units_full_stop", "units", "1.", "1"},
+    {"repair_units_decimal_kept", "units", "1.5", NULL},
+    {"repair_units_only_a_stop", "units", ".", NULL},
+    {"repair_units_zero_stays_wrong", "units", "0.", NULL},
     {"repair_unknown_rule", "no_such_rule", "GOOO9", NULL},
 };
 
