@@ -3539,6 +3539,75 @@ sum_one_change(money_digit (*md)[MONEY_DIGITS], const size_t *nd, size_t n,
     return 1;
 }
 
+/* A cents digit written small: at least this share of a line high and
+ * wide, and this sure to be a digit by the digit network. */
+#define CENTS_MIN_SIZE 0.2
+#define CENTS_MIN_P 0.5
+
+/*
+ * On a hand-filled page, an amount read as dollars alone (no cents: it
+ * fails the money rule) whose cents columns (the grid's last two) hold
+ * two components no field took, each the size of a small character, gets
+ * them as its cents, each read by the digit network (flagged reread).
+ * Hands write the cents small, raised beside the dollars (58 and a small
+ * 00): under the size of a character (a third of a line), they were
+ * taken for specks.
+ */
+static void
+hand_cents(const reader *rd, extract_result *res)
+{
+    double line = rd->tpl->pitch_y * rd->xf.ay;
+
+    for (size_t f = 0; f < res->nfields; f++) {
+        const extract_field_def *def = &rd->tpl->fields[f];
+        extract_field *fl = &res->fields[f];
+        int ncols = (int)lround(def->zone.w / rd->tpl->pitch_x), n = 0, ok = 1;
+        const comp *cents[3];
+        char digits[3];
+        size_t len = strlen(fl->raw);
+        if (def->kind != EXTRACT_KIND_MONEY || !fl->has_ink || len == 0 ||
+            strspn(fl->raw, "0123456789") != len || len + 4 > sizeof(fl->raw))
+            continue;
+        for (size_t i = 0; i < rd->ncomps && n < 3; i++) {
+            const comp *c = &rd->comps[i];
+            int col =
+                (int)floor((c->rx - (def->zone.x + rd->dx)) / rd->tpl->pitch_x);
+            double top = def->zone.y + rd->dy - 0.5 * rd->tpl->pitch_y,
+                   bottom = def->zone.y + def->zone.h + rd->dy +
+                            0.5 * rd->tpl->pitch_y;
+            if (c->field != -1 || col < ncols - 2 || col >= ncols ||
+                c->ry < top || c->ry > bottom || c->h < CENTS_MIN_SIZE * line ||
+                c->w < CENTS_MIN_SIZE * line || c->h > line)
+                continue;
+            cents[n++] = c;
+        }
+        if (n != 2)
+            continue;
+        if (cents[0]->x > cents[1]->x) {
+            const comp *t = cents[0];
+            cents[0] = cents[1];
+            cents[1] = t;
+        }
+        for (int k = 0; ok && k < 2; k++) {
+            double p[OCR_DIGIT_CLASSES];
+            cs_error err = CS_ERROR_INIT;
+            PIX *pix = char_glyph(rd, -1, cents[k]);
+            int best = 0;
+            ok = pix != NULL && ocr_digit_read(p, pix, &err) == CS_OK;
+            pixDestroy(&pix);
+            for (int d = 1; ok && d < 10; d++)
+                best = p[d] > p[best] ? d : best;
+            ok = ok && p[best] >= CENTS_MIN_P;
+            digits[k] = (char)('0' + best);
+        }
+        digits[2] = '\0';
+        if (!ok)
+            continue;
+        (void)snprintf(fl->raw + len, sizeof(fl->raw) - len, " %s", digits);
+        fl->reread = 1;
+    }
+}
+
 /*
  * On a printed page whose line charges do not add up to the total as
  * read (a template's sum check), the amounts are read again by the
@@ -4005,6 +4074,7 @@ extract__read_fields(extract_result *res, ocr_engine *eng, ocr_page *page,
     }
     if (rc == CS_OK && rd.hand) {
         hand_examples(&rd, res);
+        hand_cents(&rd, res);
         read_cut_digits(&rd, res, page);
         sum_by_examples(&rd, res);
     }

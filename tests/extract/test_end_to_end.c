@@ -935,6 +935,12 @@ static const struct fixture_field_case fixture_field_cases[] = {
      * changed to make it pass, though a fax's digits look alike. */
     {"npi_paper_mistake_kept", "paper0009_fax.tif", "line4_rendering_npi",
      "1381000477", "npi_check_digit"},
+    /* A hand that writes the cents small (58 and a small 00): they were
+     * taken for specks, and the amount read 58, no amount. */
+    {"hand_small_cents", "cents0007_bw300.tif", "total_charge", "58.00",
+     "reread"},
+    {"hand_small_cents_paid", "cents0007_bw300.tif", "amount_paid", "51.00",
+     "reread"},
 };
 
 static void
