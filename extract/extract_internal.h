@@ -179,6 +179,15 @@ int extract__mend_words(char *v, ocr_engine *eng);
  * it did (extract/words.c). */
 int extract__mend_street(char *v);
 
+/* A hand leaves gaps inside its words that read as blanks (CLE VE LAND,
+ * HEAL THCARE): two or three neighbouring pieces of capitals (each two
+ * letters or more) that together make a word of the English model's
+ * dictionary of JOIN_MIN_LETTERS or more are joined, unless every piece
+ * is a word of three letters or more itself (SAN DIEGO, which the
+ * dictionary also holds run together). Blanks are folded to one. Returns
+ * 1 when v changed. */
+int extract__join_words(char *v, ocr_engine *eng);
+
 /* Writes what l read (the first choice of every position) to out. */
 void extract__lattice_text(char *out, size_t size, const extract_lattice *l);
 

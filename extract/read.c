@@ -3750,6 +3750,8 @@ tidy_prose(const reader *rd, extract_result *res, ocr_engine *eng)
                                 sizeof(res->fields[f].raw));
         extract__drop_specks(res->fields[f].raw,
                              extract__field_has_rule(def, "person_name"));
+        if (rd->hand && extract__join_words(res->fields[f].raw, eng))
+            res->fields[f].word_mended = 1;
         if (extract__mend_words(res->fields[f].raw, eng))
             res->fields[f].word_mended = 1;
         if (extract__field_has_rule(def, "street") &&

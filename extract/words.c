@@ -216,3 +216,80 @@ extract__mend_street(char *v)
     }
     return mended;
 }
+
+/* Joined words are at least this long; each piece at least JOIN_PIECE
+ * letters (an initial stays apart). */
+#define JOIN_MIN_LETTERS 6
+#define JOIN_PIECE 2
+#define JOIN_MAX_PIECES 3
+
+/* 1 when the n letters at w form a word of the dictionary. */
+static int
+is_word_at(const char *w, size_t n, ocr_engine *eng)
+{
+    char word[EXTRACT_VALUE_MAX];
+
+    if (n >= sizeof(word))
+        return 0;
+    memcpy(word, w, n);
+    word[n] = '\0';
+    return ocr_engine_is_word(eng, word);
+}
+
+int
+extract__join_words(char *v, ocr_engine *eng)
+{
+    char out[EXTRACT_VALUE_MAX];
+    size_t starts[EXTRACT_VALUE_MAX], lens[EXTRACT_VALUE_MAX], nt = 0, o = 0;
+    int joined = 0;
+
+    /* The blank-separated tokens of v. */
+    for (size_t i = 0; v[i] != '\0';) {
+        size_t n = 0;
+        while (v[i] == ' ')
+            i++;
+        while (v[i + n] != '\0' && v[i + n] != ' ')
+            n++;
+        if (n > 0) {
+            starts[nt] = i;
+            lens[nt++] = n;
+        }
+        i += n;
+    }
+    for (size_t t = 0; t < nt;) {
+        size_t take = 1;
+        for (size_t k = JOIN_MAX_PIECES; k >= 2 && take == 1; k--) {
+            char word[EXTRACT_VALUE_MAX];
+            size_t n = 0;
+            int ok = t + k <= nt, all_words = 1;
+            for (size_t j = t; ok && j < t + k; j++) {
+                ok = lens[j] >= JOIN_PIECE && n + lens[j] < sizeof(word);
+                for (size_t c = 0; ok && c < lens[j]; c++)
+                    ok = v[starts[j] + c] >= 'A' && v[starts[j] + c] <= 'Z';
+                if (ok) {
+                    memcpy(word + n, v + starts[j], lens[j]);
+                    n += lens[j];
+                    all_words &= lens[j] > JOIN_PIECE &&
+                                 is_word_at(v + starts[j], lens[j], eng);
+                }
+            }
+            if (!ok || n < JOIN_MIN_LETTERS || all_words)
+                continue;
+            word[n] = '\0';
+            if (ocr_engine_is_word(eng, word))
+                take = k;
+        }
+        if (o > 0)
+            out[o++] = ' ';
+        for (size_t j = t; j < t + take; j++) {
+            memcpy(out + o, v + starts[j], lens[j]);
+            o += lens[j];
+        }
+        joined |= take > 1;
+        t += take;
+    }
+    out[o] = '\0';
+    if (joined)
+        memcpy(v, out, o + 1);
+    return joined;
+}

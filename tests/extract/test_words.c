@@ -98,6 +98,31 @@ static const struct mend_case street_cases[] = {
     {"empty", "", "", 0},
 };
 
+/* A hand's gaps inside words, read as blanks (extract__join_words). */
+static const struct mend_case join_cases[] = {
+    {"two_pieces", "MOLINA HEAL THCARE", "MOLINA HEALTHCARE", 1},
+    {"three_pieces", "CLE VE LAND OH 44123", "CLEVELAND OH 44123", 1},
+    {"one_piece_no_word", "MANCHES TER", "MANCHESTER", 1},
+    /* two words of their own, though the dictionary has them together */
+    {"two_words_kept", "SAN DIEGO CA 92136", "SAN DIEGO CA 92136", 0},
+    /* an initial stays apart; digits are no word */
+    {"initial_kept", "JOHN A SMITH", "JOHN A SMITH", 0},
+    {"number_kept", "1666 NE CHERRY RD", "1666 NE CHERRY RD", 0},
+    {"no_word_together", "BEN NEN, CHERYL", "BEN NEN, CHERYL", 0},
+    {"empty", "", "", 0},
+};
+
+static void
+test_join_case(void **state)
+{
+    const struct mend_case *c = *state;
+    char v[EXTRACT_VALUE_MAX];
+
+    (void)snprintf(v, sizeof(v), "%s", c->read);
+    assert_int_equal(extract__join_words(v, eng), c->mended);
+    assert_string_equal(v, c->want);
+}
+
 static void
 test_street_case(void **state)
 {
@@ -151,14 +176,15 @@ group_teardown(void **state)
 int
 main(void)
 {
-    static struct CMUnitTest tests[TS_COUNT(speck_cases) +
-                                   TS_COUNT(mend_cases) +
-                                   TS_COUNT(street_cases) + 1];
+    static struct CMUnitTest
+        tests[TS_COUNT(speck_cases) + TS_COUNT(mend_cases) +
+              TS_COUNT(street_cases) + TS_COUNT(join_cases) + 1];
     size_t n = 0;
 
     TS_ADD_ROWS(tests, n, speck_cases, test_speck_case, NULL);
     TS_ADD_ROWS(tests, n, mend_cases, test_mend_case, NULL);
     TS_ADD_ROWS(tests, n, street_cases, test_street_case, NULL);
+    TS_ADD_ROWS(tests, n, join_cases, test_join_case, NULL);
     TS_ADD_TEST(tests, n, "mend_without_engine", test_mend_without_engine,
                 NULL);
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
