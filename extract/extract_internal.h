@@ -170,9 +170,11 @@ void extract__drop_specks(char *v, int keep_commas);
 
 /* Mends the words of capitals in v that are no English word but become
  * exactly one by a letter poor print makes look like another (I and T,
- * E and F ...; two letters in a word of 7 or more), by eng's dictionary.
+ * E and F ...; two letters in a word of 7 or more), by eng's dictionary;
+ * with any_letter (a hand, whose letters are misread as any other), by
+ * any one letter, in words of MEND_ANY_LETTERS or more, failing that.
  * Returns 1 when a word was mended. */
-int extract__mend_words(char *v, ocr_engine *eng);
+int extract__mend_words(char *v, ocr_engine *eng, int any_letter);
 
 /* Mends the suffix of a street address that poor print turned into no
  * suffix by one look-alike letter (4192 CENTER OR: DR). Returns 1 when

@@ -3752,7 +3752,7 @@ tidy_prose(const reader *rd, extract_result *res, ocr_engine *eng)
                              extract__field_has_rule(def, "person_name"));
         if (rd->hand && extract__join_words(res->fields[f].raw, eng))
             res->fields[f].word_mended = 1;
-        if (extract__mend_words(res->fields[f].raw, eng))
+        if (extract__mend_words(res->fields[f].raw, eng, rd->hand))
             res->fields[f].word_mended = 1;
         if (extract__field_has_rule(def, "street") &&
             extract__mend_street(res->fields[f].raw))

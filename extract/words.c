@@ -78,11 +78,37 @@ mend_search(char *word, size_t from, int depth, char *found, int count,
     return count;
 }
 
+/* Words at least this long may be mended by any one letter (a hand's). */
+#define MEND_ANY_LETTERS 5
+
+/* Counts (up to 2) the words of the dictionary that changing one letter
+ * of word (any capital for any other) makes; the first is copied to
+ * found. */
+static int
+mend_any(char *word, char *found, ocr_engine *eng)
+{
+    int count = 0;
+
+    for (size_t i = 0; word[i] != '\0' && count < 2; i++) {
+        char keep = word[i];
+        for (char c = 'A'; c <= 'Z' && count < 2; c++) {
+            if (c == keep)
+                continue;
+            word[i] = c;
+            if (ocr_engine_is_word(eng, word) && count++ == 0)
+                strcpy(found, word);
+        }
+        word[i] = keep;
+    }
+    return count;
+}
+
 /* Mends the n capitals at w when they are no word: to the only word one
  * look-alike letter away, or, for a long word with none, the only word
- * two away. Returns 1 when w was mended. */
+ * two away; with any_letter, failing those, the only word one letter
+ * away. Returns 1 when w was mended. */
 static int
-mend_word(char *w, size_t n, ocr_engine *eng)
+mend_word(char *w, size_t n, ocr_engine *eng, int any_letter)
 {
     char word[EXTRACT_VALUE_MAX], found[EXTRACT_VALUE_MAX];
     int count;
@@ -96,6 +122,8 @@ mend_word(char *w, size_t n, ocr_engine *eng)
     count = mend_search(word, 0, 1, found, 0, dictionary_word, eng);
     if (count == 0 && n >= MEND_TWO_LETTERS)
         count = mend_search(word, 0, 2, found, 0, dictionary_word, eng);
+    if (count == 0 && any_letter && n >= MEND_ANY_LETTERS)
+        count = mend_any(word, found, eng);
     if (count != 1)
         return 0;
     memcpy(w, found, n);
@@ -122,7 +150,7 @@ word_edge(char c)
  * photo 4, hand-filled 5), none worse.
  */
 int
-extract__mend_words(char *v, ocr_engine *eng)
+extract__mend_words(char *v, ocr_engine *eng, int any_letter)
 {
     int mended = 0;
     size_t i = 0;
@@ -132,7 +160,7 @@ extract__mend_words(char *v, ocr_engine *eng)
         while (v[i + n] >= 'A' && v[i + n] <= 'Z')
             n++;
         if ((i == 0 || word_edge(v[i - 1])) && word_edge(v[i + n]))
-            mended |= mend_word(v + i, n, eng);
+            mended |= mend_word(v + i, n, eng, any_letter);
         i += n > 0 ? n : 1;
     }
     return mended;

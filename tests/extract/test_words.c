@@ -98,6 +98,34 @@ static const struct mend_case street_cases[] = {
     {"empty", "", "", 0},
 };
 
+/* A hand's letters, misread as any other: a word one letter from exactly
+ * one word is that word (extract__mend_words with any_letter). */
+static const struct mend_case hand_mend_cases[] = {
+    {"hand_any_letter", "3816 SYCMMORE RD", "3816 SYCAMORE RD", 1},
+    {"hand_any_letter_long", "WASHINOTON CIR", "WASHINGTON CIR", 1},
+    /* MARKED, MARKER, MARKET: which one is not known */
+    {"hand_two_words_kept", "MARKEX", "MARKEX", 0},
+    {"hand_short_kept", "NORW", "NORW", 0},
+    {"hand_word_kept", "SYCAMORE", "SYCAMORE", 0},
+};
+
+static void
+test_hand_mend_case(void **state)
+{
+    const struct mend_case *c = *state;
+    char v[EXTRACT_VALUE_MAX];
+
+    (void)snprintf(v, sizeof(v), "%s", c->read);
+    assert_int_equal(extract__mend_words(v, eng, 1), c->mended);
+    assert_string_equal(v, c->want);
+    /* print's look-alikes alone do not mend it */
+    (void)snprintf(v, sizeof(v), "%s", c->read);
+    if (c->mended) {
+        assert_int_equal(extract__mend_words(v, eng, 0), 0);
+        assert_string_equal(v, c->read);
+    }
+}
+
 /* A hand's gaps inside words, read as blanks (extract__join_words). */
 static const struct mend_case join_cases[] = {
     {"two_pieces", "MOLINA HEAL THCARE", "MOLINA HEALTHCARE", 1},
@@ -141,7 +169,7 @@ test_mend_case(void **state)
     char v[EXTRACT_VALUE_MAX];
 
     (void)snprintf(v, sizeof(v), "%s", c->read);
-    assert_int_equal(extract__mend_words(v, eng), c->mended);
+    assert_int_equal(extract__mend_words(v, eng, 0), c->mended);
     assert_string_equal(v, c->want);
 }
 
@@ -152,7 +180,7 @@ test_mend_without_engine(void **state)
     char v[] = "28110 HTCKORY CIR";
 
     (void)state;
-    assert_int_equal(extract__mend_words(v, NULL), 0);
+    assert_int_equal(extract__mend_words(v, NULL, 1), 0);
     assert_string_equal(v, "28110 HTCKORY CIR");
 }
 
@@ -178,13 +206,15 @@ main(void)
 {
     static struct CMUnitTest
         tests[TS_COUNT(speck_cases) + TS_COUNT(mend_cases) +
-              TS_COUNT(street_cases) + TS_COUNT(join_cases) + 1];
+              TS_COUNT(street_cases) + TS_COUNT(join_cases) +
+              TS_COUNT(hand_mend_cases) + 1];
     size_t n = 0;
 
     TS_ADD_ROWS(tests, n, speck_cases, test_speck_case, NULL);
     TS_ADD_ROWS(tests, n, mend_cases, test_mend_case, NULL);
     TS_ADD_ROWS(tests, n, street_cases, test_street_case, NULL);
     TS_ADD_ROWS(tests, n, join_cases, test_join_case, NULL);
+    TS_ADD_ROWS(tests, n, hand_mend_cases, test_hand_mend_case, NULL);
     TS_ADD_TEST(tests, n, "mend_without_engine", test_mend_without_engine,
                 NULL);
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
