@@ -176,6 +176,11 @@ void extract__drop_specks(char *v, int keep_commas);
  * Returns 1 when a word was mended. */
 int extract__mend_words(char *v, ocr_engine *eng, int any_letter);
 
+/* A hand drops letters (NEWAR, LINCLN): a word of capitals in v (size
+ * bytes) of five letters or more that is no word, but becomes exactly one
+ * by putting one letter in, is that word. Returns 1 when v changed. */
+int extract__mend_dropped(char *v, size_t size, ocr_engine *eng);
+
 /* Mends the suffix of a street address that poor print turned into no
  * suffix by one look-alike letter (4192 CENTER OR: DR). Returns 1 when
  * it did (extract/words.c). */

@@ -3754,6 +3754,9 @@ tidy_prose(const reader *rd, extract_result *res, ocr_engine *eng)
             res->fields[f].word_mended = 1;
         if (extract__mend_words(res->fields[f].raw, eng, rd->hand))
             res->fields[f].word_mended = 1;
+        if (rd->hand && extract__mend_dropped(res->fields[f].raw,
+                                              sizeof(res->fields[f].raw), eng))
+            res->fields[f].word_mended = 1;
         if (extract__field_has_rule(def, "street") &&
             extract__mend_street(res->fields[f].raw))
             res->fields[f].word_mended = 1;

@@ -321,3 +321,55 @@ extract__join_words(char *v, ocr_engine *eng)
         memcpy(v, out, o + 1);
     return joined;
 }
+
+/* Counts (up to 2) the words of the dictionary that putting one capital
+ * anywhere in word (of n letters; room for one more) makes; the first is
+ * copied to found. */
+static int
+insert_any(const char *word, size_t n, char *found, ocr_engine *eng)
+{
+    char grown[EXTRACT_VALUE_MAX];
+    int count = 0;
+
+    for (size_t i = 0; i <= n && count < 2; i++) {
+        memcpy(grown, word, i);
+        memcpy(grown + i + 1, word + i, n - i);
+        grown[n + 1] = '\0';
+        for (char c = 'A'; c <= 'Z' && count < 2; c++) {
+            grown[i] = c;
+            /* the same word from a doubled letter counts once */
+            if (ocr_engine_is_word(eng, grown) &&
+                (count == 0 || strcmp(found, grown) != 0) && count++ == 0)
+                strcpy(found, grown);
+        }
+    }
+    return count;
+}
+
+int
+extract__mend_dropped(char *v, size_t size, ocr_engine *eng)
+{
+    int mended = 0;
+    size_t i = 0;
+
+    while (v[i] != '\0') {
+        size_t n = 0, len = strlen(v);
+        char word[EXTRACT_VALUE_MAX], found[EXTRACT_VALUE_MAX];
+        while (v[i + n] >= 'A' && v[i + n] <= 'Z')
+            n++;
+        if (n >= MEND_ANY_LETTERS && n + 2 < sizeof(word) && len + 2 <= size &&
+            (i == 0 || word_edge(v[i - 1])) && word_edge(v[i + n])) {
+            memcpy(word, v + i, n);
+            word[n] = '\0';
+            if (!ocr_engine_is_word(eng, word) &&
+                insert_any(word, n, found, eng) == 1) {
+                memmove(v + i + n + 1, v + i + n, len - (i + n) + 1);
+                memcpy(v + i, found, n + 1);
+                mended = 1;
+                n++;
+            }
+        }
+        i += n > 0 ? n : 1;
+    }
+    return mended;
+}

@@ -126,6 +126,37 @@ test_hand_mend_case(void **state)
     }
 }
 
+/* A hand's dropped letter (extract__mend_dropped). */
+static const struct mend_case dropped_cases[] = {
+    {"dropped_last", "NEWAR URGENT CARE", "NEWARK URGENT CARE", 1},
+    {"dropped_inside", "BLUE CROSS BLUE SHELD", "BLUE CROSS BLUE SHIELD", 1},
+    {"dropped_first", "MORALES, UDITH, E", "MORALES, JUDITH, E", 1},
+    {"word_kept", "URGENT CARE", "URGENT CARE", 0},
+    {"short_kept", "CAR", "CAR", 0},
+};
+
+static void
+test_dropped_case(void **state)
+{
+    const struct mend_case *c = *state;
+    char v[EXTRACT_VALUE_MAX];
+
+    (void)snprintf(v, sizeof(v), "%s", c->read);
+    assert_int_equal(extract__mend_dropped(v, sizeof(v), eng), c->mended);
+    assert_string_equal(v, c->want);
+}
+
+/* No room for the letter: left as read. */
+static void
+test_dropped_no_room(void **state)
+{
+    char v[] = "NEWAR";
+
+    (void)state;
+    assert_int_equal(extract__mend_dropped(v, sizeof(v), eng), 0);
+    assert_string_equal(v, "NEWAR");
+}
+
 /* A hand's gaps inside words, read as blanks (extract__join_words). */
 static const struct mend_case join_cases[] = {
     {"two_pieces", "MOLINA HEAL THCARE", "MOLINA HEALTHCARE", 1},
@@ -207,7 +238,7 @@ main(void)
     static struct CMUnitTest
         tests[TS_COUNT(speck_cases) + TS_COUNT(mend_cases) +
               TS_COUNT(street_cases) + TS_COUNT(join_cases) +
-              TS_COUNT(hand_mend_cases) + 1];
+              TS_COUNT(hand_mend_cases) + TS_COUNT(dropped_cases) + 2];
     size_t n = 0;
 
     TS_ADD_ROWS(tests, n, speck_cases, test_speck_case, NULL);
@@ -215,6 +246,8 @@ main(void)
     TS_ADD_ROWS(tests, n, street_cases, test_street_case, NULL);
     TS_ADD_ROWS(tests, n, join_cases, test_join_case, NULL);
     TS_ADD_ROWS(tests, n, hand_mend_cases, test_hand_mend_case, NULL);
+    TS_ADD_ROWS(tests, n, dropped_cases, test_dropped_case, NULL);
+    TS_ADD_TEST(tests, n, "dropped_no_room", test_dropped_no_room, NULL);
     TS_ADD_TEST(tests, n, "mend_without_engine", test_mend_without_engine,
                 NULL);
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
