@@ -181,6 +181,13 @@ int extract__mend_words(char *v, ocr_engine *eng, int any_letter);
  * by putting one letter in, is that word. Returns 1 when v changed. */
 int extract__mend_dropped(char *v, size_t size, ocr_engine *eng);
 
+/* A hand's K reads as I and C (HIGHMARIC, ICIMBERLY): a word of capitals
+ * in v of four letters or more that is no word but, with one IC read as
+ * K, is exactly one (or, in a word of seven letters or more, one letter
+ * from exactly one: SACICSON is JACKSON) is that word. Returns 1 when v changed
+ * (it only shrinks). */
+int extract__mend_split_k(char *v, ocr_engine *eng);
+
 /* Mends the suffix of a street address that poor print turned into no
  * suffix by one look-alike letter (4192 CENTER OR: DR). Returns 1 when
  * it did (extract/words.c). */

@@ -3752,6 +3752,8 @@ tidy_prose(const reader *rd, extract_result *res, ocr_engine *eng)
                              extract__field_has_rule(def, "person_name"));
         if (rd->hand && extract__join_words(res->fields[f].raw, eng))
             res->fields[f].word_mended = 1;
+        if (rd->hand && extract__mend_split_k(res->fields[f].raw, eng))
+            res->fields[f].word_mended = 1;
         if (extract__mend_words(res->fields[f].raw, eng, rd->hand))
             res->fields[f].word_mended = 1;
         if (rd->hand && extract__mend_dropped(res->fields[f].raw,

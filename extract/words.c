@@ -373,3 +373,62 @@ extract__mend_dropped(char *v, size_t size, ocr_engine *eng)
     }
     return mended;
 }
+
+/* A hand's K, its stem and its two arms apart, reads as I and C. */
+#define SPLIT_K "IC"
+#define SPLIT_K_MIN_LETTERS 4
+
+int
+extract__mend_split_k(char *v, ocr_engine *eng)
+{
+    int mended = 0;
+    size_t i = 0;
+
+    while (v[i] != '\0') {
+        size_t n = 0;
+        char word[EXTRACT_VALUE_MAX], found[EXTRACT_VALUE_MAX] = "";
+        int count = 0;
+        while (v[i + n] >= 'A' && v[i + n] <= 'Z')
+            n++;
+        if (n >= SPLIT_K_MIN_LETTERS && n < sizeof(word) &&
+            (i == 0 || word_edge(v[i - 1])) && word_edge(v[i + n])) {
+            memcpy(word, v + i, n);
+            word[n] = '\0';
+            if (!ocr_engine_is_word(eng, word)) {
+                /* each IC as K: a word as it stands, else, in a word of
+                 * MEND_TWO_LETTERS or more (two changes), one letter
+                 * away (any letter: a hand's) */
+                for (int pass = 0;
+                     pass < (n >= MEND_TWO_LETTERS ? 2 : 1) && count == 0;
+                     pass++)
+                    for (char *at = strstr(word, SPLIT_K); at != NULL;
+                         at = strstr(at + 1, SPLIT_K)) {
+                        char k[EXTRACT_VALUE_MAX], one[EXTRACT_VALUE_MAX];
+                        size_t p = (size_t)(at - word);
+                        int c;
+                        memcpy(k, word, p);
+                        k[p] = 'K';
+                        memcpy(k + p + 1, at + 2, n - p - 1);
+                        if (pass == 0)
+                            c = ocr_engine_is_word(eng, k);
+                        else if ((c = mend_any(k, one, eng)) == 1)
+                            memcpy(k, one, strlen(one) + 1);
+                        if (c == 1 && (count == 0 || strcmp(found, k) != 0) &&
+                            count++ == 0)
+                            memcpy(found, k, strlen(k) + 1);
+                        else if (c > 1)
+                            count = 2;
+                    }
+            }
+            if (count == 1) {
+                size_t len = strlen(v), fn = strlen(found);
+                memcpy(v + i, found, fn);
+                memmove(v + i + fn, v + i + n, len - (i + n) + 1);
+                mended = 1;
+                n = fn;
+            }
+        }
+        i += n > 0 ? n : 1;
+    }
+    return mended;
+}

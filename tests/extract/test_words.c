@@ -157,6 +157,27 @@ test_dropped_no_room(void **state)
     assert_string_equal(v, "NEWAR");
 }
 
+/* A hand's K read as I and C (extract__mend_split_k). */
+static const struct mend_case split_k_cases[] = {
+    {"k_in_name", "SCHMIDT, ICIMBERLY, E", "SCHMIDT, KIMBERLY, E", 1},
+    {"k_last", "NORFOLIC VA", "NORFOLK VA", 1},
+    {"k_and_a_letter", "SACICSON MS", "JACKSON MS", 1},
+    /* a name the dictionary lacks, whose IC is no K */
+    {"name_kept", "GONZALEZ, NICOLE, N", "GONZALEZ, NICOLE, N", 0},
+    {"word_kept", "MEDICAID CLINIC", "MEDICAID CLINIC", 0},
+};
+
+static void
+test_split_k_case(void **state)
+{
+    const struct mend_case *c = *state;
+    char v[EXTRACT_VALUE_MAX];
+
+    (void)snprintf(v, sizeof(v), "%s", c->read);
+    assert_int_equal(extract__mend_split_k(v, eng), c->mended);
+    assert_string_equal(v, c->want);
+}
+
 /* A hand's gaps inside words, read as blanks (extract__join_words). */
 static const struct mend_case join_cases[] = {
     {"two_pieces", "MOLINA HEAL THCARE", "MOLINA HEALTHCARE", 1},
@@ -238,7 +259,8 @@ main(void)
     static struct CMUnitTest
         tests[TS_COUNT(speck_cases) + TS_COUNT(mend_cases) +
               TS_COUNT(street_cases) + TS_COUNT(join_cases) +
-              TS_COUNT(hand_mend_cases) + TS_COUNT(dropped_cases) + 2];
+              TS_COUNT(hand_mend_cases) + TS_COUNT(dropped_cases) +
+              TS_COUNT(split_k_cases) + 2];
     size_t n = 0;
 
     TS_ADD_ROWS(tests, n, speck_cases, test_speck_case, NULL);
@@ -247,6 +269,7 @@ main(void)
     TS_ADD_ROWS(tests, n, join_cases, test_join_case, NULL);
     TS_ADD_ROWS(tests, n, hand_mend_cases, test_hand_mend_case, NULL);
     TS_ADD_ROWS(tests, n, dropped_cases, test_dropped_case, NULL);
+    TS_ADD_ROWS(tests, n, split_k_cases, test_split_k_case, NULL);
     TS_ADD_TEST(tests, n, "dropped_no_room", test_dropped_no_room, NULL);
     TS_ADD_TEST(tests, n, "mend_without_engine", test_mend_without_engine,
                 NULL);
