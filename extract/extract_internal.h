@@ -190,8 +190,10 @@ int extract__mend_split_k(char *v, ocr_engine *eng);
 
 /* Mends the suffix of a street address that poor print turned into no
  * suffix by one look-alike letter (4192 CENTER OR: DR). Returns 1 when
- * it did (extract/words.c). */
-int extract__mend_street(char *v);
+ * it did (extract/words.c). With any_letter (a hand's), a word of three
+ * letters or more that no look-alike mends may be mended by any one
+ * letter, when that makes exactly one street word (BLYD: BLVD). */
+int extract__mend_street(char *v, int any_letter);
 
 /* A hand leaves gaps inside its words that read as blanks (CLE VE LAND,
  * HEAL THCARE): two or three neighbouring pieces of capitals (each two

@@ -3760,7 +3760,7 @@ tidy_prose(const reader *rd, extract_result *res, ocr_engine *eng)
                                               sizeof(res->fields[f].raw), eng))
             res->fields[f].word_mended = 1;
         if (extract__field_has_rule(def, "street") &&
-            extract__mend_street(res->fields[f].raw))
+            extract__mend_street(res->fields[f].raw, rd->hand))
             res->fields[f].word_mended = 1;
     }
 }

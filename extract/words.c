@@ -81,11 +81,10 @@ mend_search(char *word, size_t from, int depth, char *found, int count,
 /* Words at least this long may be mended by any one letter (a hand's). */
 #define MEND_ANY_LETTERS 5
 
-/* Counts (up to 2) the words of the dictionary that changing one letter
- * of word (any capital for any other) makes; the first is copied to
- * found. */
+/* Counts (up to 2) the words accept takes that changing one letter of
+ * word (any capital for any other) makes; the first is copied to found. */
 static int
-mend_any(char *word, char *found, ocr_engine *eng)
+any_search(char *word, char *found, mend_accept accept, void *ctx)
 {
     int count = 0;
 
@@ -95,12 +94,19 @@ mend_any(char *word, char *found, ocr_engine *eng)
             if (c == keep)
                 continue;
             word[i] = c;
-            if (ocr_engine_is_word(eng, word) && count++ == 0)
+            if (accept(word, ctx) && count++ == 0)
                 strcpy(found, word);
         }
         word[i] = keep;
     }
     return count;
+}
+
+/* any_search by the dictionary of eng. */
+static int
+mend_any(char *word, char *found, ocr_engine *eng)
+{
+    return any_search(word, found, dictionary_word, eng);
 }
 
 /* Mends the n capitals at w when they are no word: to the only word one
@@ -203,8 +209,12 @@ street_word_accept(const char *word, void *ctx)
  * capitals; mixed-case print's suffixes (Ln) are left as they are.
  * Returns 1 when a word was mended.
  */
+/* A hand's street word (suffix, unit designator) of this many letters or
+ * more may be mended by any one letter. */
+#define STREET_ANY_LETTERS 3
+
 int
-extract__mend_street(char *v)
+extract__mend_street(char *v, int any_letter)
 {
     size_t starts[EXTRACT_VALUE_MAX / 2], lens[EXTRACT_VALUE_MAX / 2], n = 0;
     int mended = 0;
@@ -237,7 +247,10 @@ extract__mend_street(char *v)
         up[len] = '\0';
         if (street_word(up, len))
             continue; /* mixed-case print (Ln) says the same */
-        if (mend_search(up, 0, 1, found, 0, street_word_accept, NULL) == 1) {
+        if (mend_search(up, 0, 1, found, 0, street_word_accept, NULL) == 1 ||
+            (any_letter && len >= STREET_ANY_LETTERS &&
+             mend_search(up, 0, 1, found, 0, street_word_accept, NULL) == 0 &&
+             any_search(up, found, street_word_accept, NULL) == 1)) {
             memcpy(w, found, len);
             mended = 1;
         }

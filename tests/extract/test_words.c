@@ -157,6 +157,32 @@ test_dropped_no_room(void **state)
     assert_string_equal(v, "NEWAR");
 }
 
+/* A hand's street word, any one letter misread (extract__mend_street
+ * with any_letter): mended where exactly one street word is one letter
+ * away and it is three letters or more. */
+static const struct mend_case hand_street_cases[] = {
+    {"hand_suffix", "4820 NORTH BLYD", "4820 NORTH BLVD", 1},
+    {"hand_suffix_way", "9462 CHURCH WHY", "9462 CHURCH WAY", 1},
+    {"hand_unit", "3273 MADISON BLVD PPT 36", "3273 MADISON BLVD APT 36", 1},
+    {"hand_two_letters_kept", "12 CENTER DK", "12 CENTER DK", 0},
+    {"hand_suffix_kept", "12 CENTER DR", "12 CENTER DR", 0},
+};
+
+static void
+test_hand_street_case(void **state)
+{
+    const struct mend_case *c = *state;
+    char v[EXTRACT_VALUE_MAX];
+
+    (void)snprintf(v, sizeof(v), "%s", c->read);
+    assert_int_equal(extract__mend_street(v, 1), c->mended);
+    assert_string_equal(v, c->want);
+    /* print's look-alikes alone leave it */
+    (void)snprintf(v, sizeof(v), "%s", c->read);
+    if (c->mended)
+        assert_int_equal(extract__mend_street(v, 0), 0);
+}
+
 /* A hand's K read as I and C (extract__mend_split_k). */
 static const struct mend_case split_k_cases[] = {
     {"k_in_name", "SCHMIDT, ICIMBERLY, E", "SCHMIDT, KIMBERLY, E", 1},
@@ -210,7 +236,7 @@ test_street_case(void **state)
     char v[EXTRACT_VALUE_MAX];
 
     (void)snprintf(v, sizeof(v), "%s", c->read);
-    assert_int_equal(extract__mend_street(v), c->mended);
+    assert_int_equal(extract__mend_street(v, 0), c->mended);
     assert_string_equal(v, c->want);
 }
 
@@ -260,7 +286,7 @@ main(void)
         tests[TS_COUNT(speck_cases) + TS_COUNT(mend_cases) +
               TS_COUNT(street_cases) + TS_COUNT(join_cases) +
               TS_COUNT(hand_mend_cases) + TS_COUNT(dropped_cases) +
-              TS_COUNT(split_k_cases) + 2];
+              TS_COUNT(split_k_cases) + TS_COUNT(hand_street_cases) + 2];
     size_t n = 0;
 
     TS_ADD_ROWS(tests, n, speck_cases, test_speck_case, NULL);
@@ -270,6 +296,7 @@ main(void)
     TS_ADD_ROWS(tests, n, hand_mend_cases, test_hand_mend_case, NULL);
     TS_ADD_ROWS(tests, n, dropped_cases, test_dropped_case, NULL);
     TS_ADD_ROWS(tests, n, split_k_cases, test_split_k_case, NULL);
+    TS_ADD_ROWS(tests, n, hand_street_cases, test_hand_street_case, NULL);
     TS_ADD_TEST(tests, n, "dropped_no_room", test_dropped_no_room, NULL);
     TS_ADD_TEST(tests, n, "mend_without_engine", test_mend_without_engine,
                 NULL);
