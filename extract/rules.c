@@ -707,6 +707,38 @@ repair_units(char *v, const struct tm *today)
     return ok;
 }
 
+/* A ZIP code read with blanks inside (96 808: a gap between digits) is
+ * the digits without them. csz: the ZIP code ends "CITY ST ZIP", whose
+ * blank before it stays. */
+static int
+repair_zip_blanks(char *v, int csz, const struct tm *today)
+{
+    char fixed[EXTRACT_VALUE_MAX];
+    size_t n = strlen(v), o = 0, start = 0;
+
+    if (n >= sizeof(fixed))
+        return 0;
+    if (csz) { /* the ZIP code: digits, dashes and blanks at the end */
+        start = n;
+        while (start > 0 && (is_digit(v[start - 1]) || v[start - 1] == '-' ||
+                             v[start - 1] == ' '))
+            start--;
+        while (start < n && v[start] == ' ')
+            start++;
+    }
+    memcpy(fixed, v, start);
+    o = start;
+    for (size_t i = start; i < n; i++)
+        if (v[i] != ' ')
+            fixed[o++] = v[i];
+    fixed[o] = '\0';
+    if (o == n ||
+        !(csz ? ok_city_state_zip(fixed, today) : ok_zip(fixed, today)))
+        return 0;
+    memcpy(v, fixed, o + 1);
+    return 1;
+}
+
 int
 extract__rule_repair(const char *rule, char *value, const struct tm *today)
 {
@@ -717,6 +749,11 @@ extract__rule_repair(const char *rule, char *value, const struct tm *today)
         return !ok_procedure(value, today) && repair_procedure(value);
     if (strcmp(rule, "units") == 0)
         return !ok_units(value, today) && repair_units(value, today);
+    if (strcmp(rule, "zip") == 0)
+        return !ok_zip(value, today) && repair_zip_blanks(value, 0, today);
+    if (strcmp(rule, "city_state_zip") == 0)
+        return !ok_city_state_zip(value, today) &&
+               repair_zip_blanks(value, 1, today);
     return 0;
 }
 
