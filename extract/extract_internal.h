@@ -188,6 +188,13 @@ int extract__mend_dropped(char *v, size_t size, ocr_engine *eng);
  * (it only shrinks). */
 int extract__mend_split_k(char *v, ocr_engine *eng);
 
+/* A street's house number (its first word) read with letters that look
+ * like digits among its digits (LO776, 2I241, IOL3L) is those digits:
+ * a house number is digits. A first word with no digit (PO BOX), or
+ * with a letter that looks like none (N874, a grid address), is left.
+ * Returns 1 when v changed. */
+int extract__mend_house_number(char *v);
+
 /* Mends the suffix of a street address that poor print turned into no
  * suffix by one look-alike letter (4192 CENTER OR: DR). Returns 1 when
  * it did (extract/words.c). With any_letter (a hand's), a word of three

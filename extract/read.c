@@ -3762,6 +3762,9 @@ tidy_prose(const reader *rd, extract_result *res, ocr_engine *eng)
         if (extract__field_has_rule(def, "street") &&
             extract__mend_street(res->fields[f].raw, rd->hand))
             res->fields[f].word_mended = 1;
+        if (rd->hand && extract__field_has_rule(def, "street") &&
+            extract__mend_house_number(res->fields[f].raw))
+            res->fields[f].word_mended = 1;
     }
 }
 

@@ -445,3 +445,26 @@ extract__mend_split_k(char *v, ocr_engine *eng)
     }
     return mended;
 }
+
+int
+extract__mend_house_number(char *v)
+{
+    size_t n = strcspn(v, " ");
+    int digits = 0, letters = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (isdigit((unsigned char)v[i]))
+            digits++;
+        else if (extract__digit_lookalike((char)toupper((unsigned char)v[i])) !=
+                 0)
+            letters++;
+        else
+            return 0;
+    }
+    if (digits == 0 || letters == 0)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)v[i]))
+            v[i] = extract__digit_lookalike((char)toupper((unsigned char)v[i]));
+    return 1;
+}

@@ -183,6 +183,29 @@ test_hand_street_case(void **state)
         assert_int_equal(extract__mend_street(v, 0), 0);
 }
 
+/* A house number read with look-alike letters among its digits
+ * (extract__mend_house_number). */
+static const struct mend_case house_cases[] = {
+    {"house_letter_o", "LO776 S MAGNOLIA PL", "10776 S MAGNOLIA PL", 1},
+    {"house_several", "IOL3L WASHINGTON CIR", "10131 WASHINGTON CIR", 1},
+    {"house_lower_case", "Lo776 S MAGNOLIA PL", "10776 S MAGNOLIA PL", 1},
+    {"house_digits_kept", "4070 SW CHESTNUT CT", "4070 SW CHESTNUT CT", 0},
+    {"po_box_kept", "PO BOX 123", "PO BOX 123", 0},
+    {"grid_address_kept", "N874 ELM AVE", "N874 ELM AVE", 0},
+    {"letters_only_kept", "LOIS LANE", "LOIS LANE", 0},
+};
+
+static void
+test_house_case(void **state)
+{
+    const struct mend_case *c = *state;
+    char v[EXTRACT_VALUE_MAX];
+
+    (void)snprintf(v, sizeof(v), "%s", c->read);
+    assert_int_equal(extract__mend_house_number(v), c->mended);
+    assert_string_equal(v, c->want);
+}
+
 /* A hand's K read as I and C (extract__mend_split_k). */
 static const struct mend_case split_k_cases[] = {
     {"k_in_name", "SCHMIDT, ICIMBERLY, E", "SCHMIDT, KIMBERLY, E", 1},
@@ -286,7 +309,8 @@ main(void)
         tests[TS_COUNT(speck_cases) + TS_COUNT(mend_cases) +
               TS_COUNT(street_cases) + TS_COUNT(join_cases) +
               TS_COUNT(hand_mend_cases) + TS_COUNT(dropped_cases) +
-              TS_COUNT(split_k_cases) + TS_COUNT(hand_street_cases) + 2];
+              TS_COUNT(split_k_cases) + TS_COUNT(hand_street_cases) +
+              TS_COUNT(house_cases) + 2];
     size_t n = 0;
 
     TS_ADD_ROWS(tests, n, speck_cases, test_speck_case, NULL);
@@ -297,6 +321,7 @@ main(void)
     TS_ADD_ROWS(tests, n, dropped_cases, test_dropped_case, NULL);
     TS_ADD_ROWS(tests, n, split_k_cases, test_split_k_case, NULL);
     TS_ADD_ROWS(tests, n, hand_street_cases, test_hand_street_case, NULL);
+    TS_ADD_ROWS(tests, n, house_cases, test_house_case, NULL);
     TS_ADD_TEST(tests, n, "dropped_no_room", test_dropped_no_room, NULL);
     TS_ADD_TEST(tests, n, "mend_without_engine", test_mend_without_engine,
                 NULL);
