@@ -224,6 +224,9 @@ const char *extract__lexicon_word(const extract_field_def *def,
  * longer. */
 size_t extract__edit_distance(const char *a, const char *b);
 
+/* 1 when a and b hold the same characters, blanks aside. */
+int extract__same_but_blanks(const char *a, const char *b);
+
 /* The word of def's "words", at least LEXICON_NEAR_MIN characters long,
  * that value (upper case) is within a quarter of its length of edits
  * (characters dropped, added or changed; blanks count) from, the

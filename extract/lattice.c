@@ -137,9 +137,8 @@ extract__lattice_text(char *out, size_t size, const extract_lattice *l)
     lattice_write(out, size, l, NULL);
 }
 
-/* 1 when a and b hold the same characters, blanks aside. */
-static int
-same_but_blanks(const char *a, const char *b)
+int
+extract__same_but_blanks(const char *a, const char *b)
 {
     for (;;) {
         while (*a == ' ')
@@ -159,7 +158,7 @@ const char *
 extract__lexicon_word(const extract_field_def *def, const char *value)
 {
     for (size_t k = 0; k < def->nwords; k++)
-        if (same_but_blanks(def->words[k], value))
+        if (extract__same_but_blanks(def->words[k], value))
             return def->words[k];
     return NULL;
 }

@@ -66,24 +66,6 @@ faults(const extract_result *res, size_t i, const struct tm *today)
     return n + zip_outside_state(res, i, value);
 }
 
-/* 1 when a and b hold the same characters but for blanks. */
-static int
-same_but_blanks(const char *a, const char *b)
-{
-    for (;;) {
-        while (*a == ' ')
-            a++;
-        while (*b == ' ')
-            b++;
-        if (*a != *b)
-            return 0;
-        if (*a == '\0')
-            return 1;
-        a++;
-        b++;
-    }
-}
-
 static size_t
 blanks(const char *s)
 {
@@ -100,7 +82,7 @@ blanks(const char *s)
 static int
 better(const extract_field *a, int fa, const extract_field *b, int fb)
 {
-    if (same_but_blanks(a->raw, b->raw))
+    if (extract__same_but_blanks(a->raw, b->raw))
         return blanks(a->raw) <= blanks(b->raw);
     fa += a->ink_mismatch > 0;
     fb += b->ink_mismatch > 0;

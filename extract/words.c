@@ -109,31 +109,25 @@ mend_any(char *word, char *found, ocr_engine *eng)
     return any_search(word, found, dictionary_word, eng);
 }
 
-/* Mends the n capitals at w when they are no word: to the only word one
- * look-alike letter away, or, for a long word with none, the only word
- * two away; with any_letter, failing those, the only word one letter
- * away. Returns 1 when w was mended. */
-static int
-mend_word(char *w, size_t n, ocr_engine *eng, int any_letter)
-{
-    char word[EXTRACT_VALUE_MAX], found[EXTRACT_VALUE_MAX];
-    int count;
+/* What mend_each_word asks of each word that is no word: how many words
+ * (up to 2) it could be, the first copied to found. word (n letters, a
+ * copy) may be changed while searching but is given back as it came. */
+typedef int (*word_find)(char *word, size_t n, char *found, ocr_engine *eng,
+                         int any_letter);
 
-    if (n < MEND_MIN_LETTERS || n >= sizeof(word))
-        return 0;
-    memcpy(word, w, n);
-    word[n] = '\0';
-    if (ocr_engine_is_word(eng, word))
-        return 0;
-    count = mend_search(word, 0, 1, found, 0, dictionary_word, eng);
+/* The words one look-alike letter from word, or, for a long word with
+ * none, two; with any_letter, failing those, one letter (any) away. */
+static int
+find_lookalike(char *word, size_t n, char *found, ocr_engine *eng,
+               int any_letter)
+{
+    int count = mend_search(word, 0, 1, found, 0, dictionary_word, eng);
+
     if (count == 0 && n >= MEND_TWO_LETTERS)
         count = mend_search(word, 0, 2, found, 0, dictionary_word, eng);
     if (count == 0 && any_letter && n >= MEND_ANY_LETTERS)
         count = mend_any(word, found, eng);
-    if (count != 1)
-        return 0;
-    memcpy(w, found, n);
-    return 1;
+    return count;
 }
 
 /* 1 when c may stand beside a word: a blank or punctuation, or the end. */
@@ -155,21 +149,45 @@ word_edge(char c)
  * dev sets, 47 fields better (fax 15, black-and-white and multipage 23,
  * photo 4, hand-filled 5), none worse.
  */
-int
-extract__mend_words(char *v, ocr_engine *eng, int any_letter)
+/* Each word of capitals in v (size bytes) of min_letters or more,
+ * standing alone (word_edge), that is no word of eng's dictionary but
+ * that find makes exactly one, becomes that one (when v has room for
+ * it). Returns 1 when v changed. */
+static int
+mend_each_word(char *v, size_t size, size_t min_letters, word_find find,
+               ocr_engine *eng, int any_letter)
 {
     int mended = 0;
     size_t i = 0;
 
     while (v[i] != '\0') {
-        size_t n = 0;
+        size_t n = 0, len = strlen(v), fn;
+        char word[EXTRACT_VALUE_MAX], found[EXTRACT_VALUE_MAX];
         while (v[i + n] >= 'A' && v[i + n] <= 'Z')
             n++;
-        if ((i == 0 || word_edge(v[i - 1])) && word_edge(v[i + n]))
-            mended |= mend_word(v + i, n, eng, any_letter);
+        if (n >= min_letters && n + 1 < sizeof(word) &&
+            (i == 0 || word_edge(v[i - 1])) && word_edge(v[i + n])) {
+            memcpy(word, v + i, n);
+            word[n] = '\0';
+            if (!ocr_engine_is_word(eng, word) &&
+                find(word, n, found, eng, any_letter) == 1 &&
+                len - n + (fn = strlen(found)) < size) {
+                memmove(v + i + fn, v + i + n, len - (i + n) + 1);
+                memcpy(v + i, found, fn);
+                mended = 1;
+                n = fn;
+            }
+        }
         i += n > 0 ? n : 1;
     }
     return mended;
+}
+
+int
+extract__mend_words(char *v, ocr_engine *eng, int any_letter)
+{
+    return mend_each_word(v, strlen(v) + 1, MEND_MIN_LETTERS, find_lookalike,
+                          eng, any_letter);
 }
 
 /* The street suffixes and unit designators of most US addresses (USPS
@@ -233,6 +251,7 @@ extract__mend_street(char *v, int any_letter)
     for (size_t k = 1; k < n; k++) {
         char *w = v + starts[k], up[5], found[5];
         size_t len = lens[k];
+        int count;
         int letters = len >= 2 && len <= 4;
         for (size_t i = 0; letters && i < len; i++) {
             letters = isalpha((unsigned char)w[i]) != 0;
@@ -247,10 +266,10 @@ extract__mend_street(char *v, int any_letter)
         up[len] = '\0';
         if (street_word(up, len))
             continue; /* mixed-case print (Ln) says the same */
-        if (mend_search(up, 0, 1, found, 0, street_word_accept, NULL) == 1 ||
-            (any_letter && len >= STREET_ANY_LETTERS &&
-             mend_search(up, 0, 1, found, 0, street_word_accept, NULL) == 0 &&
-             any_search(up, found, street_word_accept, NULL) == 1)) {
+        count = mend_search(up, 0, 1, found, 0, street_word_accept, NULL);
+        if (count == 0 && any_letter && len >= STREET_ANY_LETTERS)
+            count = any_search(up, found, street_word_accept, NULL);
+        if (count == 1) {
             memcpy(w, found, len);
             mended = 1;
         }
@@ -337,13 +356,14 @@ extract__join_words(char *v, ocr_engine *eng)
 
 /* Counts (up to 2) the words of the dictionary that putting one capital
  * anywhere in word (of n letters; room for one more) makes; the first is
- * copied to found. */
+ * copied to found (a word_find). */
 static int
-insert_any(const char *word, size_t n, char *found, ocr_engine *eng)
+insert_any(char *word, size_t n, char *found, ocr_engine *eng, int any_letter)
 {
     char grown[EXTRACT_VALUE_MAX];
     int count = 0;
 
+    (void)any_letter;
     for (size_t i = 0; i <= n && count < 2; i++) {
         memcpy(grown, word, i);
         memcpy(grown + i + 1, word + i, n - i);
@@ -362,88 +382,49 @@ insert_any(const char *word, size_t n, char *found, ocr_engine *eng)
 int
 extract__mend_dropped(char *v, size_t size, ocr_engine *eng)
 {
-    int mended = 0;
-    size_t i = 0;
-
-    while (v[i] != '\0') {
-        size_t n = 0, len = strlen(v);
-        char word[EXTRACT_VALUE_MAX], found[EXTRACT_VALUE_MAX];
-        while (v[i + n] >= 'A' && v[i + n] <= 'Z')
-            n++;
-        if (n >= MEND_ANY_LETTERS && n + 2 < sizeof(word) && len + 2 <= size &&
-            (i == 0 || word_edge(v[i - 1])) && word_edge(v[i + n])) {
-            memcpy(word, v + i, n);
-            word[n] = '\0';
-            if (!ocr_engine_is_word(eng, word) &&
-                insert_any(word, n, found, eng) == 1) {
-                memmove(v + i + n + 1, v + i + n, len - (i + n) + 1);
-                memcpy(v + i, found, n + 1);
-                mended = 1;
-                n++;
-            }
-        }
-        i += n > 0 ? n : 1;
-    }
-    return mended;
+    return mend_each_word(v, size, MEND_ANY_LETTERS, insert_any, eng, 1);
 }
 
 /* A hand's K, its stem and its two arms apart, reads as I and C. */
 #define SPLIT_K "IC"
 #define SPLIT_K_MIN_LETTERS 4
 
+/* The words one IC of word read as K makes (a word_find): a word as it
+ * stands, else, in a word of MEND_TWO_LETTERS or more (two changes), one
+ * letter (any: a hand's) from exactly one word. */
+static int
+find_split_k(char *word, size_t n, char *found, ocr_engine *eng, int any_letter)
+{
+    int count = 0;
+
+    (void)any_letter;
+    for (int pass = 0; pass < (n >= MEND_TWO_LETTERS ? 2 : 1) && count == 0;
+         pass++)
+        for (char *at = strstr(word, SPLIT_K); at != NULL;
+             at = strstr(at + 1, SPLIT_K)) {
+            char k[EXTRACT_VALUE_MAX], one[EXTRACT_VALUE_MAX];
+            size_t p = (size_t)(at - word);
+            int c;
+            memcpy(k, word, p);
+            k[p] = 'K';
+            memcpy(k + p + 1, at + 2, n - p - 1);
+            if (pass == 0)
+                c = ocr_engine_is_word(eng, k);
+            else if ((c = mend_any(k, one, eng)) == 1)
+                memcpy(k, one, strlen(one) + 1);
+            if (c == 1 && (count == 0 || strcmp(found, k) != 0) && count++ == 0)
+                memcpy(found, k, strlen(k) + 1);
+            else if (c > 1)
+                count = 2;
+        }
+    return count;
+}
+
 int
 extract__mend_split_k(char *v, ocr_engine *eng)
 {
-    int mended = 0;
-    size_t i = 0;
-
-    while (v[i] != '\0') {
-        size_t n = 0;
-        char word[EXTRACT_VALUE_MAX], found[EXTRACT_VALUE_MAX] = "";
-        int count = 0;
-        while (v[i + n] >= 'A' && v[i + n] <= 'Z')
-            n++;
-        if (n >= SPLIT_K_MIN_LETTERS && n < sizeof(word) &&
-            (i == 0 || word_edge(v[i - 1])) && word_edge(v[i + n])) {
-            memcpy(word, v + i, n);
-            word[n] = '\0';
-            if (!ocr_engine_is_word(eng, word)) {
-                /* each IC as K: a word as it stands, else, in a word of
-                 * MEND_TWO_LETTERS or more (two changes), one letter
-                 * away (any letter: a hand's) */
-                for (int pass = 0;
-                     pass < (n >= MEND_TWO_LETTERS ? 2 : 1) && count == 0;
-                     pass++)
-                    for (char *at = strstr(word, SPLIT_K); at != NULL;
-                         at = strstr(at + 1, SPLIT_K)) {
-                        char k[EXTRACT_VALUE_MAX], one[EXTRACT_VALUE_MAX];
-                        size_t p = (size_t)(at - word);
-                        int c;
-                        memcpy(k, word, p);
-                        k[p] = 'K';
-                        memcpy(k + p + 1, at + 2, n - p - 1);
-                        if (pass == 0)
-                            c = ocr_engine_is_word(eng, k);
-                        else if ((c = mend_any(k, one, eng)) == 1)
-                            memcpy(k, one, strlen(one) + 1);
-                        if (c == 1 && (count == 0 || strcmp(found, k) != 0) &&
-                            count++ == 0)
-                            memcpy(found, k, strlen(k) + 1);
-                        else if (c > 1)
-                            count = 2;
-                    }
-            }
-            if (count == 1) {
-                size_t len = strlen(v), fn = strlen(found);
-                memcpy(v + i, found, fn);
-                memmove(v + i + fn, v + i + n, len - (i + n) + 1);
-                mended = 1;
-                n = fn;
-            }
-        }
-        i += n > 0 ? n : 1;
-    }
-    return mended;
+    return mend_each_word(v, strlen(v) + 1, SPLIT_K_MIN_LETTERS, find_split_k,
+                          eng, 0);
 }
 
 int

@@ -223,6 +223,22 @@ field_of(const extract_result *res, const char *id)
     return &res->fields[extract__template_field_index(tpl, id)];
 }
 
+/* A page's fields, none read yet. */
+static void
+page_init(extract_result *res)
+{
+    memset(res, 0, sizeof(*res));
+    res->form = tpl;
+    res->reg.method = EXTRACT_REG_RULES;
+    res->nfields = extract_template_field_count(tpl);
+    res->fields = calloc(res->nfields, sizeof(*res->fields));
+    assert_non_null(res->fields);
+    for (size_t i = 0; i < res->nfields; i++) {
+        res->fields[i].id = extract_template_field_id(tpl, i);
+        res->fields[i].kind = tpl->fields[i].kind;
+    }
+}
+
 /* A state code read from a scan that is no state code, beside a valid ZIP
  * code, is the ZIP's state (62: Illinois), flagged state_from_zip; not
  * where the ZIP's prefix is shared (967: Hawaii and American Samoa), nor
@@ -234,16 +250,7 @@ test_state_from_zip(void **state)
     extract_result res;
 
     (void)state;
-    memset(&res, 0, sizeof(res));
-    res.form = tpl;
-    res.reg.method = EXTRACT_REG_RULES;
-    res.nfields = extract_template_field_count(tpl);
-    res.fields = calloc(res.nfields, sizeof(*res.fields));
-    assert_non_null(res.fields);
-    for (size_t i = 0; i < res.nfields; i++) {
-        res.fields[i].id = extract_template_field_id(tpl, i);
-        res.fields[i].kind = tpl->fields[i].kind;
-    }
+    page_init(&res);
     set_read(&res, "patient_state", "I I");
     set_read(&res, "patient_zip", "62704");
     set_read(&res, "insured_state", "XX");
@@ -262,22 +269,6 @@ test_state_from_zip(void **state)
     assert_true(ts_has_reason(field_of(&res, "billing_provider_city_state_zip"),
                               "state_from_zip"));
     free(res.fields);
-}
-
-/* A page's fields, none read yet. */
-static void
-page_init(extract_result *res)
-{
-    memset(res, 0, sizeof(*res));
-    res->form = tpl;
-    res->reg.method = EXTRACT_REG_RULES;
-    res->nfields = extract_template_field_count(tpl);
-    res->fields = calloc(res->nfields, sizeof(*res->fields));
-    assert_non_null(res->fields);
-    for (size_t i = 0; i < res->nfields; i++) {
-        res->fields[i].id = extract_template_field_id(tpl, i);
-        res->fields[i].kind = tpl->fields[i].kind;
-    }
 }
 
 static void

@@ -59,6 +59,76 @@ struct mend_case {
     int mended;
 };
 
+/* A mend under test: v (size bytes) mended in place; 1 when it changed. */
+typedef int (*mender)(char *v, size_t size);
+
+/* Mends case c's reading with m: it must say whether it mended and give
+ * the value wanted. */
+static void
+check_mend(const struct mend_case *c, mender m)
+{
+    char v[EXTRACT_VALUE_MAX];
+
+    (void)snprintf(v, sizeof(v), "%s", c->read);
+    assert_int_equal(m(v, sizeof(v)), c->mended);
+    assert_string_equal(v, c->want);
+}
+
+static int
+mend_print(char *v, size_t size)
+{
+    (void)size;
+    return extract__mend_words(v, eng, 0);
+}
+
+static int
+mend_hand(char *v, size_t size)
+{
+    (void)size;
+    return extract__mend_words(v, eng, 1);
+}
+
+static int
+street_print(char *v, size_t size)
+{
+    (void)size;
+    return extract__mend_street(v, 0);
+}
+
+static int
+street_hand(char *v, size_t size)
+{
+    (void)size;
+    return extract__mend_street(v, 1);
+}
+
+static int
+dropped(char *v, size_t size)
+{
+    return extract__mend_dropped(v, size, eng);
+}
+
+static int
+house(char *v, size_t size)
+{
+    (void)size;
+    return extract__mend_house_number(v);
+}
+
+static int
+split_k(char *v, size_t size)
+{
+    (void)size;
+    return extract__mend_split_k(v, eng);
+}
+
+static int
+join(char *v, size_t size)
+{
+    (void)size;
+    return extract__join_words(v, eng);
+}
+
 static const struct mend_case mend_cases[] = {
     /* one look-alike: T for I, Q for O, F for E */
     {"t_for_i", "28110 HTCKORY CIR", "28110 HICKORY CIR", 1},
@@ -115,9 +185,7 @@ test_hand_mend_case(void **state)
     const struct mend_case *c = *state;
     char v[EXTRACT_VALUE_MAX];
 
-    (void)snprintf(v, sizeof(v), "%s", c->read);
-    assert_int_equal(extract__mend_words(v, eng, 1), c->mended);
-    assert_string_equal(v, c->want);
+    check_mend(c, mend_hand);
     /* print's look-alikes alone do not mend it */
     (void)snprintf(v, sizeof(v), "%s", c->read);
     if (c->mended) {
@@ -138,12 +206,7 @@ static const struct mend_case dropped_cases[] = {
 static void
 test_dropped_case(void **state)
 {
-    const struct mend_case *c = *state;
-    char v[EXTRACT_VALUE_MAX];
-
-    (void)snprintf(v, sizeof(v), "%s", c->read);
-    assert_int_equal(extract__mend_dropped(v, sizeof(v), eng), c->mended);
-    assert_string_equal(v, c->want);
+    check_mend(*state, dropped);
 }
 
 /* No room for the letter: left as read. */
@@ -174,9 +237,7 @@ test_hand_street_case(void **state)
     const struct mend_case *c = *state;
     char v[EXTRACT_VALUE_MAX];
 
-    (void)snprintf(v, sizeof(v), "%s", c->read);
-    assert_int_equal(extract__mend_street(v, 1), c->mended);
-    assert_string_equal(v, c->want);
+    check_mend(c, street_hand);
     /* print's look-alikes alone leave it */
     (void)snprintf(v, sizeof(v), "%s", c->read);
     if (c->mended)
@@ -198,12 +259,7 @@ static const struct mend_case house_cases[] = {
 static void
 test_house_case(void **state)
 {
-    const struct mend_case *c = *state;
-    char v[EXTRACT_VALUE_MAX];
-
-    (void)snprintf(v, sizeof(v), "%s", c->read);
-    assert_int_equal(extract__mend_house_number(v), c->mended);
-    assert_string_equal(v, c->want);
+    check_mend(*state, house);
 }
 
 /* A hand's K read as I and C (extract__mend_split_k). */
@@ -219,12 +275,7 @@ static const struct mend_case split_k_cases[] = {
 static void
 test_split_k_case(void **state)
 {
-    const struct mend_case *c = *state;
-    char v[EXTRACT_VALUE_MAX];
-
-    (void)snprintf(v, sizeof(v), "%s", c->read);
-    assert_int_equal(extract__mend_split_k(v, eng), c->mended);
-    assert_string_equal(v, c->want);
+    check_mend(*state, split_k);
 }
 
 /* A hand's gaps inside words, read as blanks (extract__join_words). */
@@ -244,34 +295,19 @@ static const struct mend_case join_cases[] = {
 static void
 test_join_case(void **state)
 {
-    const struct mend_case *c = *state;
-    char v[EXTRACT_VALUE_MAX];
-
-    (void)snprintf(v, sizeof(v), "%s", c->read);
-    assert_int_equal(extract__join_words(v, eng), c->mended);
-    assert_string_equal(v, c->want);
+    check_mend(*state, join);
 }
 
 static void
 test_street_case(void **state)
 {
-    const struct mend_case *c = *state;
-    char v[EXTRACT_VALUE_MAX];
-
-    (void)snprintf(v, sizeof(v), "%s", c->read);
-    assert_int_equal(extract__mend_street(v, 0), c->mended);
-    assert_string_equal(v, c->want);
+    check_mend(*state, street_print);
 }
 
 static void
 test_mend_case(void **state)
 {
-    const struct mend_case *c = *state;
-    char v[EXTRACT_VALUE_MAX];
-
-    (void)snprintf(v, sizeof(v), "%s", c->read);
-    assert_int_equal(extract__mend_words(v, eng, 0), c->mended);
-    assert_string_equal(v, c->want);
+    check_mend(*state, mend_print);
 }
 
 /* Without an engine there is no dictionary: nothing is mended. */
