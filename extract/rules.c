@@ -10,12 +10,15 @@
  * | rule                 | passes                                         |
  * |----------------------|------------------------------------------------|
  * | npi                  | 10 digits, Luhn check over 80840 + 9 digits    |
- * | icd10                | A99, A9A, A9B, then optionally . and 1-4 more  |
+ * | icd10                | A99, A9A, A9B, then optionally . and 1-4 more; |
+ * |                      | S and T codes (not T30-T32) of 7, the 7th a    |
+ * |                      | letter                                         |
  * | procedure            | 99999, 9999F, 9999T or A9999 (CPT, HCPCS)      |
  * | modifiers            | 1-4 two-character codes, single spaces between |
  * | diagnosis_pointer    | 1-4 different letters A-L                      |
  * | date                 | real YYYY-MM-DD, year 1900-2100                |
  * | not_future           | a date, not after today                        |
+ * | recent               | a date, not before RECENT_YEARS ago            |
  * | state                | USPS code: states, DC, territories, military   |
  * | zip                  | 99999, 999999999 or 99999-9999                 |
  * | city_state_zip       | CITY ST ZIP (city in letters, state, zip), the |
@@ -200,6 +203,22 @@ ok_icd10(const char *v, const struct tm *today)
     return n >= 1 && n <= 4 && v[4 + n] == '\0';
 }
 
+/* Injury and poisoning codes (S00-T88) are billed with a seventh
+ * character (the encounter: A initial, D subsequent, S sequela), X
+ * holding the places between: S52.501A, T78.40XA. Only the burns by
+ * body surface (T30-T32) have none. A J drawn like an S (J18.9 read
+ * S18.9) fails here. */
+static int
+ok_icd10_extension(const char *v, const struct tm *today)
+{
+    (void)today;
+    if (v[0] != 'S' && v[0] != 'T')
+        return 1;
+    if (v[0] == 'T' && v[1] == '3' && v[2] >= '0' && v[2] <= '2')
+        return 1;
+    return strlen(v) == 8 && is_upper(v[7]);
+}
+
 static int
 ok_procedure(const char *v, const struct tm *today)
 {
@@ -288,6 +307,27 @@ ok_not_future(const char *v, const struct tm *today)
     now = ((long)today->tm_year + 1900) * 100 + today->tm_mon + 1;
     now = now * 100 + today->tm_mday;
     return d <= now;
+}
+
+/* A date of service or of a claim's signature lies at most this many
+ * years before today: payers take claims within a year of service (two
+ * at most with a reason), so an older one on a claim is a misreading
+ * (a hand's 23 read 03) or a claim long past filing; either wants a
+ * person's eye. Generous for backlogs of paper a few years old. */
+#define RECENT_YEARS 10
+
+/* Passes when no today is given; the date itself is the step before. */
+static int
+ok_recent(const char *v, const struct tm *today)
+{
+    long d;
+    long oldest;
+
+    if (today == NULL || date_parse(v, &d) != 0)
+        return 1;
+    oldest = (long)today->tm_year + 1900 - RECENT_YEARS;
+    oldest = (oldest * 100 + today->tm_mon + 1) * 100 + today->tm_mday;
+    return d >= oldest;
 }
 
 static int
@@ -552,6 +592,8 @@ static const rule_step rule_steps[] = {
     {"icd10", ok_icd10, "icd10_format",
      "not an ICD-10-CM code (letter, digit, letter or digit, then up to "
      "four more after a dot)"},
+    {"icd10", ok_icd10_extension, "icd10_extension",
+     "an injury or poisoning code (S, T) lacks its seventh character"},
     {"procedure", ok_procedure, "procedure_format",
      "not a procedure code (5 digits, 4 digits and F or T, or a letter and "
      "4 digits)"},
@@ -563,6 +605,9 @@ static const rule_step rule_steps[] = {
     {"not_future", ok_date, "date_invalid", TEXT_DATE_INVALID},
     {"not_future", ok_not_future, "date_in_future",
      "the date is in the future"},
+    {"recent", ok_date, "date_invalid", TEXT_DATE_INVALID},
+    {"recent", ok_recent, "date_long_past",
+     "the date is more than ten years ago: no payer takes a claim that late"},
     {"state", ok_state, "state_code", "not a USPS two-letter state code"},
     {"zip", ok_zip, "zip_format", "ZIP code is not 5 or 9 digits"},
     {"person_name", ok_person_name, "person_name_format",

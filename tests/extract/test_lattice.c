@@ -60,6 +60,10 @@ static const struct lattice_case cases[] = {
      "0 6 _ 0 7 _ 6:90/2:40 3", "06 07 23", 50.0, 1},
     {"date_future_without_today", EXTRACT_KIND_DATE6, "not_future", 0, NULL, 3,
      "0 6 _ 0 7 _ 6:90/2:40 3", "06 07 63", 0.0, 0},
+    /* A date of service more than ten years ago is a misread too (a
+     * hand's 2 read 0). */
+    {"date_recent", EXTRACT_KIND_DATE6, "recent", 0, NULL, 3,
+     "0 6 _ 0 7 _ 0:90/2:40 3", "06 07 23", 50.0, 1},
     {"pointer_names_filled", EXTRACT_KIND_TEXT, "diagnosis_pointer", 0, "ABC",
      3, "E:80/C:40", "C", 40.0, 0},
     {"pointer_without_diagnoses", EXTRACT_KIND_TEXT, "diagnosis_pointer", 0,

@@ -51,6 +51,13 @@ static const struct rule_case rule_cases[] = {
     {"icd10_second_letter", "icd10", "EE1.9", "icd10_format"},
     {"icd10_lower", "icd10", "e11.9", "icd10_format"},
     {"icd10_short", "icd10", "E1", "icd10_format"},
+    {"icd10_injury_extension", "icd10", "S52.501A", NULL},
+    {"icd10_poisoning_placeholders", "icd10", "T78.40XA", NULL},
+    {"icd10_burn_by_surface", "icd10", "T31.0", NULL},
+    {"icd10_injury_no_extension", "icd10", "S18.9", "icd10_extension"},
+    {"icd10_injury_category_only", "icd10", "S06", "icd10_extension"},
+    {"icd10_injury_digit_seventh", "icd10", "S52.5011", "icd10_extension"},
+    {"icd10_respiratory_j", "icd10", "J18.9", NULL},
 
     /* procedure */
     {"procedure_cpt", "procedure", "99213", NULL},
@@ -104,6 +111,13 @@ static const struct rule_case rule_cases[] = {
     {"not_future_tomorrow", "not_future", "2025-10-21", "date_in_future"},
     {"not_future_next_year", "not_future", "2026-01-01", "date_in_future"},
     {"not_future_not_a_date", "not_future", "2025-02-30", "date_invalid"},
+
+    /* recent: at most ten years before today */
+    {"recent_last_year", "recent", "2024-11-02", NULL},
+    {"recent_ten_years_to_the_day", "recent", "2015-10-20", NULL},
+    {"recent_a_day_too_old", "recent", "2015-10-19", "date_long_past"},
+    {"recent_hand_23_read_03", "recent", "2003-06-07", "date_long_past"},
+    {"recent_not_a_date", "recent", "2023-02-30", "date_invalid"},
 
     /* state */
     {"state_ny", "state", "NY", NULL},
@@ -384,6 +398,7 @@ static const struct known_case known_cases[] = {
     {"known_diagnosis_pointer", "diagnosis_pointer", 1},
     {"known_date", "date", 1},
     {"known_not_future", "not_future", 1},
+    {"known_recent", "recent", 1},
     {"known_state", "state", 1},
     {"known_zip", "zip", 1},
     {"known_tax_id", "tax_id", 1},
