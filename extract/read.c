@@ -1884,30 +1884,42 @@ lookalikes_apply(const reader *rd, extract_result *res, int reread)
         else if (n != c->len)
             continue;
         if (at != NULL && *at == c->ch) {
+            const extract_field_def *def = &rd->tpl->fields[c->f];
+            int valid = extract__reading_valid(def, fl->raw, NULL, rd->today);
             *at = c->to;
+            /* never a reading that passed its rules into one that fails */
+            if (valid && def->nrules > 0 &&
+                !extract__reading_valid(def, fl->raw, NULL, rd->today)) {
+                *at = c->ch;
+                continue;
+            }
             fl->shape_doubt = 1;
         }
     }
 }
 
 /* Settles each character of a code or digits-only field by the page's
- * examples (note_chars), which show how its print writes each character:
- * when the nearest example of another character (a digit, or in a code a
- * digit or capital) looks like it within LOOK_NEAR_MAX, and nearer than
- * LOOK_RATIO of the distance to the nearest example of what OCR read, it
- * is that character (the field is flagged); for characters that are no
- * print look-alikes (look_alike), the ratio is halved (halving the
- * nearness too, as once, left 17 dev fields wrong that it settles right,
- * a 5 read 9, a 7 read 1, a 2 read 7, and settled none wrong). Tesseract's
- * line model reads by context (O after letters, 0 after digits) and
- * sometimes misreads a field's first digit with confidence (5 as 9);
- * the page's own print tells them apart in any font: the examples of
- * the dev sets' settled characters lie 10 to 50 times nearer the right
- * one. A character the form's removal cut is also looked at mended
- * (look_mended); when that look is the one kept, the look-alikes' bounds
- * hold for it. */
+ * examples (note_chars), which show how its print writes each character.
+ * A character's distance to a class is the mean of its two nearest
+ * examples of it (one alone when there is one): a fax's dither makes any
+ * single example a noisy one. When another character's class (a digit,
+ * or in a code a digit or capital) lies within LOOK_NEAR_MAX and nearer
+ * than LOOK_RATIO_ALIKE of the distance to the class OCR read, for print
+ * look-alikes (look_alike), or LOOK_RATIO, for others, it is that
+ * character (the field is flagged), unless that makes a reading that
+ * passed its rules fail them. Tesseract's line model reads by context (O
+ * after letters, 0 after digits) and sometimes misreads a field's first
+ * digit with confidence (5 as 9, 4 as 1 on a fax); the page's own print
+ * tells them apart in any font. The bounds were 0.4 and 0.2 of the
+ * single nearest example, within 0.04: on a fax, whose characters lie
+ * 0.02-0.04 from their own kind (a clean scan's 0.001), that settled
+ * few (dev sets: a fax set of 16 pages +7 fields, fax and multipage +7,
+ * photo +1, off the grid +2, the printed kinds -1). A character the
+ * form's removal cut is also looked at mended (look_mended); when that
+ * look is the one kept, the look-alikes' bounds hold for it. */
+#define LOOK_RATIO_ALIKE 0.5
 #define LOOK_RATIO 0.4
-#define LOOK_NEAR_MAX 0.04
+#define LOOK_NEAR_MAX 0.1
 /* A character mended (look_mended) is read so when it lies this share of
  * its unmended distance from the page's nearest example, or nearer. */
 #define LOOK_MENDED 0.5
@@ -1924,8 +1936,9 @@ look_class(char ch)
     return ch <= '9' ? ch - '0' : 10 + (ch - 'A');
 }
 
-/* Fills near[k] with the distance from lk to the nearest example of
- * class k (HUGE_VAL when none) among seen's others than seen->v[self],
+/* Fills near[k] with the distance from lk to class k, the mean of its
+ * two nearest examples (HUGE_VAL when none), among seen's others than
+ * seen->v[self],
  * classes settled as seen->v[self] is (digits only, letters only or
  * both); returns the nearest class. */
 static int
@@ -1934,10 +1947,11 @@ look_nearest(double near[LOOK_CLASSES], const extract_look *lk,
              size_t self)
 {
     const seen_char *c = &seen->v[self];
+    double second[LOOK_CLASSES];
     int best = 0;
 
     for (int k = 0; k < LOOK_CLASSES; k++)
-        near[k] = HUGE_VAL;
+        near[k] = second[k] = HUGE_VAL;
     for (size_t j = 0; j < seen->n; j++) {
         const seen_char *e = &seen->v[j];
         int k = look_class(e->ch);
@@ -1945,8 +1959,15 @@ look_nearest(double near[LOOK_CLASSES], const extract_look *lk,
         if (j == self || !e->example || !has[j] || (!c->letters && k >= 10))
             continue;
         d = extract__look_distance(lk, &look[j]);
-        near[k] = d < near[k] ? d : near[k];
+        if (d < near[k]) {
+            second[k] = near[k];
+            near[k] = d;
+        } else if (d < second[k])
+            second[k] = d;
     }
+    for (int k = 0; k < LOOK_CLASSES; k++)
+        if (second[k] < HUGE_VAL)
+            near[k] = 0.5 * (near[k] + second[k]);
     for (int k = 1; k < LOOK_CLASSES; k++)
         best = near[k] < near[best] ? k : best;
     return best;
@@ -2044,7 +2065,7 @@ settle_lookalikes(reader *rd, extract_result *res, const ocr_page *page,
         to = LOOK_CHARS[best];
         alike = cut || look_alike(c->ch, to);
         if (near[best] < LOOK_NEAR_MAX &&
-            near[best] < (alike ? LOOK_RATIO : LOOK_RATIO / 2) * same)
+            near[best] < (alike ? LOOK_RATIO_ALIKE : LOOK_RATIO) * same)
             c->to = to;
     }
     free(look);
