@@ -1898,28 +1898,53 @@ lookalikes_apply(const reader *rd, extract_result *res, int reread)
     }
 }
 
+static int
+double_compare(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The median of v[0..n-1] (n > 0), which it sorts. */
+static double
+median(double *v, size_t n)
+{
+    qsort(v, n, sizeof(v[0]), double_compare);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
 /* Settles each character of a code or digits-only field by the page's
- * examples (note_chars), which show how its print writes each character.
- * A character's distance to a class is the mean of its two nearest
- * examples of it (one alone when there is one): a fax's dither makes any
- * single example a noisy one. When another character's class (a digit,
- * or in a code a digit or capital) lies within LOOK_NEAR_MAX and nearer
- * than LOOK_RATIO_ALIKE of the distance to the class OCR read, for print
- * look-alikes (look_alike), or LOOK_RATIO, for others, it is that
- * character (the field is flagged), unless that makes a reading that
- * passed its rules fail them. Tesseract's line model reads by context (O
- * after letters, 0 after digits) and sometimes misreads a field's first
- * digit with confidence (5 as 9, 4 as 1 on a fax); the page's own print
- * tells them apart in any font. The bounds were 0.4 and 0.2 of the
- * single nearest example, within 0.04: on a fax, whose characters lie
- * 0.02-0.04 from their own kind (a clean scan's 0.001), that settled
- * few (dev sets: a fax set of 16 pages +7 fields, fax and multipage +7,
- * photo +1, off the grid +2, the printed kinds -1). A character the
- * form's removal cut is also looked at mended (look_mended); when that
- * look is the one kept, the look-alikes' bounds hold for it. */
-#define LOOK_RATIO_ALIKE 0.5
+ * examples (note_chars), which show how its print writes each character:
+ * when the nearest example of another character (a digit, or in a code a
+ * digit or capital) looks like it within LOOK_NEAR_MAX, and nearer than
+ * LOOK_RATIO of the distance to the nearest example of what OCR read, it
+ * is that character (the field is flagged), unless that makes a reading
+ * that passed its rules fail them; for characters that are no print
+ * look-alikes (look_alike), the ratio is halved (halving the nearness
+ * too, as once, left 17 dev fields wrong that it settles right, a 5 read
+ * 9, a 7 read 1, a 2 read 7, and settled none wrong). Tesseract's line
+ * model reads by context (O after letters, 0 after digits) and sometimes
+ * misreads a field's first digit with confidence (5 as 9); the page's
+ * own print tells them apart in any font: the examples of the dev sets'
+ * settled characters lie 10 to 50 times nearer the right one. A
+ * character the form's removal cut is also looked at mended
+ * (look_mended); when that look is the one kept, the look-alikes' bounds
+ * hold for it.
+ *
+ * On a noisy page (a fax, whose dither puts its examples LOOK_NOISY or
+ * more from their own kind's nearest, the median; a clean scan's lie
+ * 0.001 apart) one example is a noisy one: a class's distance is the
+ * mean of its two nearest examples, and the bounds are LOOK_NOISY_NEAR,
+ * LOOK_NOISY_ALIKE and LOOK_NOISY_RATIO. They settle a fax's 4 read 1 or
+ * 5 read 9 that the clean page's bounds left (dev sets: a fax set of 16
+ * pages +7 fields, fax and multipage +7, off the grid and photo +3); on
+ * clean print they would settle a G as the page's C (GRP read CRP). */
 #define LOOK_RATIO 0.4
-#define LOOK_NEAR_MAX 0.1
+#define LOOK_NEAR_MAX 0.04
+#define LOOK_NOISY 0.01
+#define LOOK_NOISY_NEAR 0.1
+#define LOOK_NOISY_ALIKE 0.5
+#define LOOK_NOISY_RATIO 0.4
 /* A character mended (look_mended) is read so when it lies this share of
  * its unmended distance from the page's nearest example, or nearer. */
 #define LOOK_MENDED 0.5
@@ -1936,15 +1961,15 @@ look_class(char ch)
     return ch <= '9' ? ch - '0' : 10 + (ch - 'A');
 }
 
-/* Fills near[k] with the distance from lk to class k, the mean of its
- * two nearest examples (HUGE_VAL when none), among seen's others than
- * seen->v[self],
+/* Fills near[k] with the distance from lk to class k, its nearest
+ * example or, when two is 1, the mean of its two nearest (HUGE_VAL when
+ * none), among seen's others than seen->v[self],
  * classes settled as seen->v[self] is (digits only, letters only or
  * both); returns the nearest class. */
 static int
 look_nearest(double near[LOOK_CLASSES], const extract_look *lk,
              const seen_chars *seen, const extract_look *look, const int *has,
-             size_t self)
+             size_t self, int two)
 {
     const seen_char *c = &seen->v[self];
     double second[LOOK_CLASSES];
@@ -1965,7 +1990,7 @@ look_nearest(double near[LOOK_CLASSES], const extract_look *lk,
         } else if (d < second[k])
             second[k] = d;
     }
-    for (int k = 0; k < LOOK_CLASSES; k++)
+    for (int k = 0; two && k < LOOK_CLASSES; k++)
         if (second[k] < HUGE_VAL)
             near[k] = 0.5 * (near[k] + second[k]);
     for (int k = 1; k < LOOK_CLASSES; k++)
@@ -2012,13 +2037,43 @@ look_mended(extract_look *out, const reader *rd, const ocr_page *page,
     return ok;
 }
 
+/* How far the page's examples lie from their own kind: the median, over
+ * the examples, of the distance to the nearest other example of the
+ * same character (0 when none has one, or out of memory). */
+static double
+page_noise(const seen_chars *seen, const extract_look *look, const int *has)
+{
+    double *d = malloc(seen->n * sizeof(*d)), noise = 0.0;
+    size_t n = 0;
+
+    for (size_t i = 0; d != NULL && i < seen->n; i++) {
+        double best = HUGE_VAL;
+        if (!seen->v[i].example || !has[i])
+            continue;
+        for (size_t j = 0; j < seen->n; j++) {
+            double x;
+            if (j == i || !seen->v[j].example || !has[j] ||
+                seen->v[j].ch != seen->v[i].ch)
+                continue;
+            x = extract__look_distance(&look[i], &look[j]);
+            best = x < best ? x : best;
+        }
+        if (best < HUGE_VAL)
+            d[n++] = best;
+    }
+    if (n > 0)
+        noise = median(d, n);
+    free(d);
+    return noise;
+}
+
 static cs_status
 settle_lookalikes(reader *rd, extract_result *res, const ocr_page *page,
                   cs_error *err)
 {
     seen_chars *seen = rd->seen;
     extract_look *look = NULL;
-    int *has = NULL, any = 0;
+    int *has = NULL, any = 0, noisy;
 
     for (size_t i = 0; i < seen->n; i++)
         any |= seen->v[i].settle;
@@ -2036,6 +2091,7 @@ settle_lookalikes(reader *rd, extract_result *res, const ocr_page *page,
         has[i] = pix != NULL && extract__look_of(&look[i], pix) == 0;
         pixDestroy(&pix);
     }
+    noisy = page_noise(seen, look, has) >= LOOK_NOISY;
     for (size_t i = 0; i < seen->n; i++) {
         seen_char *c = &seen->v[i];
         double near[LOOK_CLASSES], same;
@@ -2045,13 +2101,13 @@ settle_lookalikes(reader *rd, extract_result *res, const ocr_page *page,
         int cut = 0;
         if (!c->settle || !has[i])
             continue;
-        best = look_nearest(near, &look[i], seen, look, has, i);
+        best = look_nearest(near, &look[i], seen, look, has, i, noisy);
         /* A character cut by a rule's removal (a 0 whose left stroke lay
          * on a divider, read 3): read with the rule's pixels put back
          * when that makes it look like one of the page's characters. */
         if (look_mended(&mended, rd, page, c)) {
             double near2[LOOK_CLASSES];
-            int best2 = look_nearest(near2, &mended, seen, look, has, i);
+            int best2 = look_nearest(near2, &mended, seen, look, has, i, noisy);
             if (near2[best2] < LOOK_MENDED * near[best]) {
                 memcpy(near, near2, sizeof(near));
                 cut = 1;
@@ -2064,8 +2120,12 @@ settle_lookalikes(reader *rd, extract_result *res, const ocr_page *page,
                 best = k;
         to = LOOK_CHARS[best];
         alike = cut || look_alike(c->ch, to);
-        if (near[best] < LOOK_NEAR_MAX &&
-            near[best] < (alike ? LOOK_RATIO_ALIKE : LOOK_RATIO) * same)
+        if (noisy
+                ? near[best] < LOOK_NOISY_NEAR &&
+                      near[best] <
+                          (alike ? LOOK_NOISY_ALIKE : LOOK_NOISY_RATIO) * same
+                : near[best] < LOOK_NEAR_MAX &&
+                      near[best] < (alike ? LOOK_RATIO : LOOK_RATIO / 2) * same)
             c->to = to;
     }
     free(look);
@@ -2629,21 +2689,6 @@ static int
 char_sized(const comp *g, double line)
 {
     return g->h >= HAND_SMALL_CHAR * line && g->w >= HAND_SMALL_CHAR * line;
-}
-
-static int
-double_compare(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* The median of v[0..n-1] (n > 0), which it sorts. */
-static double
-median(double *v, size_t n)
-{
-    qsort(v, n, sizeof(v[0]), double_compare);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 /*
