@@ -162,6 +162,7 @@ extract_page_run(extract_result **out, ocr_engine *eng, ocr_page *page,
      * more pixels per inch of paper to hold the same detail. */
     res->low_resolution =
         page->source_dpi < (page->flattened ? PHOTO_MIN_DPI : SCAN_MIN_DPI);
+    res->sheet_cut = page->sheet_cut;
     if (tpl != NULL && reg.method != EXTRACT_REG_NONE) {
         rc = extract__read_fields(res, eng, page, today, err);
         if (rc != CS_OK)

@@ -150,6 +150,8 @@ typedef struct extract_result {
     int form_ink;              /* the form's own ink is on the page */
     int low_resolution;        /* scanned below 150 dpi (fax), or
                                   photographed below 200 */
+    int sheet_cut;             /* a photo whose frame cut one side of the
+                                  sheet: flattened by a line of its form */
     int poor_print;            /* the first reading doubted most fields
                                   (hand-filled, smudged): not clean print */
     int handwritten;           /* the characters' heights and baselines

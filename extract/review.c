@@ -507,6 +507,17 @@ extract__review(extract_result *res, const struct tm *today)
         for (size_t i = 0; i < res->nfields; i++)
             extract__field_flag(&res->fields[i], "registration_poor");
     }
+    /* A photo that cut a side of the sheet off was flattened by a line of
+     * its form instead of the sheet's edge: what lies beyond that line is
+     * lost, and the perspective is undone only as well as that line
+     * runs along the edge (dev photos: marks read in the next box, an
+     * amount a column over). Every field is doubtful, the empty ones
+     * and the check boxes too. */
+    if (res->sheet_cut) {
+        page_flag(res, "sheet_cut");
+        for (size_t i = 0; i < res->nfields; i++)
+            extract__field_flag(&res->fields[i], "sheet_cut");
+    }
     /* Fax resolution, or a page most of whose readings OCR doubts: every
      * text field that holds ink is doubtful. Check boxes are decided by
      * ink, not OCR, and keep their own verdict. */

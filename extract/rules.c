@@ -659,6 +659,10 @@ static const reason_entry other_reasons[] = {
                     "check the spelling"},
     {"not_registered", "the page could not be aligned with the form; the "
                        "field was not read"},
+    {"sheet_cut", "the photo cut off a side of the sheet; the page was "
+                  "straightened by a line of the form instead of the "
+                  "sheet's edge, and the field may have been read from "
+                  "the wrong place"},
     {"registration_poor", "the page was aligned with the form only roughly; "
                           "the field may have been read from the wrong "
                           "place"},

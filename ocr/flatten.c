@@ -271,14 +271,31 @@ quad_plausible(const ocr__quad *q, int w, int h)
     return aspect > LETTER_ASPECT * 0.88 && aspect < LETTER_ASPECT * 1.12;
 }
 
+/* The corners of the quadrilateral the four sides' lines bound, in
+ * thumbnail image coordinates, clockwise from the top left. */
+static void
+quad_corners(ocr__quad *q, const side_line *line, const thumb *th)
+{
+    /* horizontal sides as y = c0 + c1 x, vertical ones as x = d0 + d1 y */
+    double c0[2] = {line[SIDE_TOP].a, th->h - 1 - line[SIDE_BOTTOM].a},
+           c1[2] = {line[SIDE_TOP].b, -line[SIDE_BOTTOM].b},
+           d0[2] = {line[SIDE_LEFT].a, th->w - 1 - line[SIDE_RIGHT].a},
+           d1[2] = {line[SIDE_LEFT].b, -line[SIDE_RIGHT].b};
+
+    intersect(&q->x[0], &q->y[0], c0[0], c1[0], d0[0], d1[0]);
+    intersect(&q->x[1], &q->y[1], c0[0], c1[0], d0[1], d1[1]);
+    intersect(&q->x[2], &q->y[2], c0[1], c1[1], d0[1], d1[1]);
+    intersect(&q->x[3], &q->y[3], c0[1], c1[1], d0[0], d1[0]);
+}
+
 int
 ocr__quad_find(ocr__quad *out, PIX *pixs)
 {
     PIX *lum = NULL, *small = NULL, *smooth = NULL;
     side_line line[4];
     thumb th;
-    double fx, fy, c0[2], c1[2], d0[2], d1[2];
-    int w, h, d, i, contrasted, found = 0;
+    double fx, fy;
+    int w, h, d, i, contrasted, cut, found = 0;
     float f;
 
     if (out == NULL || pixs == NULL)
@@ -307,26 +324,24 @@ ocr__quad_find(ocr__quad *out, PIX *pixs)
             goto cleanup;
     /* Every side the desk's contrast can be judged on has it, and at
      * least two do. Otherwise this is a scan, a sheet filling the photo,
-     * or a sheet the frame cuts (whose fourth "edge" is a line of its
-     * form): its true shape is unknown. */
-    for (i = 0, contrasted = 0; i < 4; i++) {
+     * or a sheet the frame cuts. When the frame cuts one side only, the
+     * other three showing the desk, what was found on that side is a
+     * line of the form, which runs along the sheet's edge a little
+     * within it: flattened to it, the page loses its perspective but is
+     * a little too wide (or long), which registration on the form's
+     * rules takes out as a scale. */
+    for (i = 0, contrasted = 0, cut = -1; i < 4; i++) {
         int c = side_contrasted(&th, i, &line[i]);
-        if (c < 0)
+        if (c < 0 && cut >= 0)
             goto cleanup;
-        contrasted += c;
+        if (c < 0)
+            cut = i;
+        contrasted += c > 0;
     }
-    if (contrasted < 2)
+    if (contrasted < 2 || (cut >= 0 && contrasted < 3))
         goto cleanup;
-    /* Sides in thumbnail image coordinates: horizontal ones as
-     * y = c0 + c1 x, vertical ones as x = d0 + d1 y. */
-    c0[0] = line[SIDE_TOP].a, c1[0] = line[SIDE_TOP].b;
-    c0[1] = th.h - 1 - line[SIDE_BOTTOM].a, c1[1] = -line[SIDE_BOTTOM].b;
-    d0[0] = line[SIDE_LEFT].a, d1[0] = line[SIDE_LEFT].b;
-    d0[1] = th.w - 1 - line[SIDE_RIGHT].a, d1[1] = -line[SIDE_RIGHT].b;
-    intersect(&out->x[0], &out->y[0], c0[0], c1[0], d0[0], d1[0]);
-    intersect(&out->x[1], &out->y[1], c0[0], c1[0], d0[1], d1[1]);
-    intersect(&out->x[2], &out->y[2], c0[1], c1[1], d0[1], d1[1]);
-    intersect(&out->x[3], &out->y[3], c0[1], c1[1], d0[0], d1[0]);
+    quad_corners(out, line, &th);
+    out->cut = cut >= 0;
     /* thumbnail pixel centers back to source pixels */
     fx = (double)w / th.w, fy = (double)h / th.h;
     for (i = 0; i < 4; i++) {

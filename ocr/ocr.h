@@ -49,6 +49,8 @@ typedef struct ocr_page {
     int flattened;           /* 1 when the page was a photographed sheet,
                                 found by its edges and mapped back to an
                                 upright page before anything else */
+    int sheet_cut;           /* 1 when flattened by a line of its form on
+                                a side the photo's frame cut */
     double scale_x, scale_y; /* source pixel -> working pixel factors (of
                                 the flattened page when flattened) */
     double source_dpi;       /* the source's pixels per inch of paper (the

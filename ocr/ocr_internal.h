@@ -19,14 +19,17 @@ struct Pix;
  * clockwise from top-left. */
 typedef struct ocr__quad {
     double x[4], y[4];
+    int cut; /* 1 when the frame cuts one side: that side is a line of
+                the form along the sheet's edge, a little within it */
 } ocr__quad;
 
 /*
  * Looks for the edges of a sheet of paper in pixs (8 or 32 bpp): four
  * straight edges between the paper and what lies around it. Returns 1 and
  * fills *out when all four are found and make a plausible page, 0 when not
- * (a scan whose paper fills the image, a page cut by the frame, no
- * contrast). Never fails otherwise: a missing sheet is not an error.
+ * (a scan whose paper fills the image, a page the frame cuts on more than
+ * one side, no contrast). A page the frame cuts on one side only is found
+ * by a line of its form on that side (out->cut). Never fails otherwise: a missing sheet is not an error.
  */
 int ocr__quad_find(ocr__quad *out, struct Pix *pixs);
 

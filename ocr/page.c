@@ -721,6 +721,7 @@ page_flatten(ocr_page *page, PIX **flat_out, const intake_page *in,
     page->scale_x = page->scale_y = 1.0;
     page->source_dpi = ocr__quad_width(&q) / OCR__LETTER_W_IN;
     page->flattened = 1;
+    page->sheet_cut = q.cut;
     return CS_OK;
 }
 
