@@ -648,7 +648,8 @@ static const rule_step rule_steps[] = {
 /* Reasons that other parts of the extract stage produce. */
 static const reason_entry other_reasons[] = {
     {"low_confidence", "OCR was unsure of this reading"},
-    {"state_from_zip", "the state code read is none; the state is the one "
+    {"state_from_zip", "the state code read is none, or one letter from the "
+                       "state the ZIP code belongs to; the state is the one "
                        "the ZIP code's first three digits belong to"},
     {"twin_disagrees", "a field that repeats another (the insured's "
                        "address the patient's, a rendering NPI the billing "

@@ -271,6 +271,46 @@ test_state_from_zip(void **state)
     free(res.fields);
 }
 
+/* A state code read from a scan one letter from the only state of the
+ * valid ZIP code beside it (MI read MT) is that state, flagged
+ * state_from_zip; two letters from it (OH), it is left as read and both
+ * are flagged zip_not_in_state. Within "CITY ST ZIP" the same. */
+static void
+test_state_one_letter_from_zip(void **state)
+{
+    extract_result res;
+
+    (void)state;
+    page_init(&res);
+    set_read(&res, "patient_state", "MT");
+    set_read(&res, "patient_zip", "48233");
+    set_read(&res, "insured_state", "OH");
+    set_read(&res, "insured_zip", "48233");
+    set_read(&res, "payer_city_state_zip", "DETROIT MT 48233");
+    set_read(&res, "service_facility_city_state_zip", "TOLEDO OH 48233");
+    extract__review(&res, &today);
+    assert_string_equal(field_of(&res, "patient_state")->value, "MI");
+    assert_true(
+        ts_has_reason(field_of(&res, "patient_state"), "state_from_zip"));
+    assert_false(
+        ts_has_reason(field_of(&res, "patient_state"), "zip_not_in_state"));
+    assert_string_equal(field_of(&res, "insured_state")->value, "OH");
+    assert_true(
+        ts_has_reason(field_of(&res, "insured_state"), "zip_not_in_state"));
+    assert_true(
+        ts_has_reason(field_of(&res, "insured_zip"), "zip_not_in_state"));
+    assert_string_equal(field_of(&res, "payer_city_state_zip")->value,
+                        "DETROIT MI 48233");
+    assert_true(ts_has_reason(field_of(&res, "payer_city_state_zip"),
+                              "state_from_zip"));
+    assert_string_equal(
+        field_of(&res, "service_facility_city_state_zip")->value,
+        "TOLEDO OH 48233");
+    assert_true(ts_has_reason(field_of(&res, "service_facility_city_state_zip"),
+                              "zip_not_in_state"));
+    free(res.fields);
+}
+
 static void
 set_confidence(extract_result *res, const char *id, double confidence)
 {
@@ -401,7 +441,7 @@ test_twins_npi(void **state)
 int
 main(void)
 {
-    static struct CMUnitTest tests[TS_COUNT(value_cases) + 7];
+    static struct CMUnitTest tests[TS_COUNT(value_cases) + 8];
     size_t n = 0;
 
     TS_ADD_ROWS(tests, n, value_cases, test_value_case, NULL);
@@ -409,6 +449,8 @@ main(void)
     TS_ADD_TEST(tests, n, "cross_checks", test_cross_checks, NULL);
     TS_ADD_TEST(tests, n, "zip_state_check", test_zip_state_check, NULL);
     TS_ADD_TEST(tests, n, "state_from_zip", test_state_from_zip, NULL);
+    TS_ADD_TEST(tests, n, "state_one_letter_from_zip",
+                test_state_one_letter_from_zip, NULL);
     TS_ADD_TEST(tests, n, "twins_agree", test_twins_agree, NULL);
     TS_ADD_TEST(tests, n, "twins_npi", test_twins_npi, NULL);
     TS_ADD_TEST(tests, n, "twins_only_failing", test_twins_only_failing, NULL);
