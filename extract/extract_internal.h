@@ -22,6 +22,7 @@ struct Pix;
 #define EXTRACT_CHARSET_MAX 96
 #define EXTRACT_MAX_PARTS 16
 #define EXTRACT_MAX_WORDS 4
+#define EXTRACT_MAX_KNOWN 8
 
 /* A rectangle in reference-form pixels. */
 typedef struct extract_zone {
@@ -48,6 +49,10 @@ typedef struct extract_field_def {
     char words[EXTRACT_MAX_WORDS][EXTRACT_ID_MAX]; /* the form's own
                                                      wording the field
                                                      usually holds */
+    size_t nknown;
+    char known[EXTRACT_MAX_KNOWN][EXTRACT_ID_MAX]; /* values the field
+                                                     often holds, among
+                                                     others (payers) */
 } extract_field_def;
 
 typedef enum {
@@ -235,6 +240,13 @@ int extract__same_but_blanks(const char *a, const char *b);
 #define LEXICON_NEAR_MIN 8
 const char *extract__lexicon_near(const extract_field_def *def,
                                   const char *value);
+
+/* A reading raw (size bytes) that is none of def's known values, but a
+ * few edits from one (of LEXICON_NEAR_MIN characters or more: a quarter
+ * of its length, a single edit under 12 characters), nearer than from
+ * any other, becomes that value: a hand's MEDICARE PART 5 or HE DICARE
+ * PART B is MEDICARE PART B. Returns 1 when raw changed. */
+int extract__mend_known(char *raw, size_t size, const extract_field_def *def);
 
 /* 1 when raw normalizes as def's kind to a non-empty value that passes
  * every rule of def ("not_future" only when today is given), is one of its

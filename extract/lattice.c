@@ -186,6 +186,37 @@ extract__edit_distance(const char *a, const char *b)
     return row[lb];
 }
 
+/* A known value this long or longer admits a quarter of its length of
+ * edits; a shorter one a single edit (MEDICA, a payer of its own, is two
+ * from MEDICARE). */
+#define KNOWN_LONG 12
+
+int
+extract__mend_known(char *raw, size_t size, const extract_field_def *def)
+{
+    size_t least = (size_t)-1, second = (size_t)-1, best = 0, len;
+
+    for (size_t k = 0; k < def->nknown; k++) {
+        size_t d;
+        if (strcmp(def->known[k], raw) == 0)
+            return 0;
+        d = extract__edit_distance(def->known[k], raw);
+        if (d < least) {
+            second = least;
+            least = d;
+            best = k;
+        } else if (d < second) {
+            second = d;
+        }
+    }
+    len = least != (size_t)-1 ? strlen(def->known[best]) : 0;
+    if (least == (size_t)-1 || least == second || len < LEXICON_NEAR_MIN ||
+        least > (len >= KNOWN_LONG ? len / 4 : 1) || len >= size)
+        return 0;
+    memcpy(raw, def->known[best], strlen(def->known[best]) + 1);
+    return 1;
+}
+
 const char *
 extract__lexicon_near(const extract_field_def *def, const char *value)
 {

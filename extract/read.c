@@ -3806,8 +3806,9 @@ restore_name_commas(const reader *rd, int f, char *raw, size_t size)
 /* In prose fields (names, streets, cities: a charset with lower case):
  * specks read as punctuation dropped (extract__drop_specks; a person's
  * name keeps its commas), misread words mended (extract__mend_words),
- * the field then flagged word_mended; a printed name's lost commas given
- * back first (restore_name_commas). */
+ * a reading a few edits from one of the field's known values taken as
+ * that value (extract__mend_known), the field then flagged word_mended;
+ * a printed name's lost commas given back first (restore_name_commas). */
 static void
 tidy_prose(const reader *rd, extract_result *res, ocr_engine *eng)
 {
@@ -3835,6 +3836,9 @@ tidy_prose(const reader *rd, extract_result *res, ocr_engine *eng)
             res->fields[f].word_mended = 1;
         if (rd->hand && extract__field_has_rule(def, "street") &&
             extract__mend_house_number(res->fields[f].raw))
+            res->fields[f].word_mended = 1;
+        if (extract__mend_known(res->fields[f].raw, sizeof(res->fields[f].raw),
+                                def))
             res->fields[f].word_mended = 1;
     }
 }

@@ -195,6 +195,15 @@ parse_rules(parser *p, extract_field_def *f, const json_t *jf)
 }
 
 static cs_status
+parse_known(parser *p, extract_field_def *f, const json_t *jf)
+{
+    return parse_strings(p, jf, "known", &f->known[0][0], sizeof(f->known[0]),
+                         EXTRACT_MAX_KNOWN, &f->nknown,
+                         "\"known\" must be an array of at most 8 strings",
+                         "a known value is not a short string");
+}
+
+static cs_status
 parse_words(parser *p, extract_field_def *f, const json_t *jf)
 {
     return parse_strings(p, jf, "words", &f->words[0][0], sizeof(f->words[0]),
@@ -294,6 +303,8 @@ parse_field(parser *p, extract_field_def *f, const json_t *jf,
         rc = parse_rules(p, f, jf);
     if (rc == CS_OK)
         rc = parse_words(p, f, jf);
+    if (rc == CS_OK)
+        rc = parse_known(p, f, jf);
     if (rc == CS_OK && extract__template_field_index(tpl, f->id) != (size_t)-1)
         rc = bad(p, "duplicate field id");
     return rc;

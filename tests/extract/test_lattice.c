@@ -285,16 +285,56 @@ test_lexicon_near(void **state)
     }
 }
 
+/* A reading a few edits from one of a field's known values, nearer than
+ * from any other, is that value: a quarter of a long value's length, one
+ * edit from a short one (MEDICA, a payer of its own, stays); a tie, or
+ * a value too far, is left as read. */
+static void
+test_mend_known(void **state)
+{
+    static const struct {
+        const char *value, *want;
+    } rows[] = {
+        {"MEDICARE PART B", "MEDICARE PART B"},
+        {"MEDICARE PART 5", "MEDICARE PART B"},
+        {"HE DICARE PART 5", "MEDICARE PART B"}, /* three edits of 15 */
+        {"MEDICARE PARTS", "MEDICARE PART B"},
+        {"HE DICARE PAR 5", "HE DICARE PAR 5"}, /* four */
+        {"MEDICAIO", "MEDICAID"},
+        {"MEDICA", "MEDICA"},
+        {"MEDICARD", "MEDICARD"}, /* one from both */
+        {"AETNA", "AETNA"},
+        {"", ""},
+    };
+    extract_field_def def;
+
+    (void)state;
+    memset(&def, 0, sizeof(def));
+    (void)snprintf(def.known[0], sizeof(def.known[0]), "MEDICARE PART B");
+    (void)snprintf(def.known[1], sizeof(def.known[1]), "MEDICARE");
+    (void)snprintf(def.known[2], sizeof(def.known[2]), "MEDICAID");
+    def.nknown = 3;
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char raw[EXTRACT_VALUE_MAX];
+        int changed;
+        (void)snprintf(raw, sizeof(raw), "%s", rows[i].value);
+        changed = extract__mend_known(raw, sizeof(raw), &def);
+        assert_string_equal(raw, rows[i].want);
+        assert_int_equal(changed, strcmp(rows[i].value, rows[i].want) != 0);
+    }
+}
+
 int
 main(void)
 {
-    static struct CMUnitTest tests[TS_COUNT(cases) + 4];
+    static struct CMUnitTest tests[TS_COUNT(cases) + 5];
     size_t n = 0;
 
     TS_ADD_ROWS(tests, n, cases, test_lattice_case, NULL);
     TS_ADD_TEST(tests, n, "lattice_slots", test_lattice_slots, NULL);
     TS_ADD_TEST(tests, n, "lexicon_word", test_lexicon_word, NULL);
     TS_ADD_TEST(tests, n, "lexicon_near", test_lexicon_near, NULL);
+    TS_ADD_TEST(tests, n, "mend_known", test_mend_known, NULL);
     TS_ADD_TEST(tests, n, "lattice_lookalikes", test_lattice_lookalikes, NULL);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

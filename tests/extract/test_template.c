@@ -391,6 +391,23 @@ static const struct tpl_case tpl_cases[] = {
          ",\n{\"id\": \"sign\", \"kind\": \"text\", \"at\": [29, 7, 17], "
          "\"words\": \"SOF\"}") T_REPEAT T_CHECKS T_TAIL,
      CS_EINVAL, "\"words\"", "sign", 0},
+    {"valid_field_known",
+     T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS_WITH(
+         ",\n{\"id\": \"payer\", \"kind\": \"text\", \"at\": [2, 41, 31], "
+         "\"known\": [\"MEDICARE PART B\", \"MEDICAID\"]}")
+         T_REPEAT T_CHECKS T_TAIL,
+     CS_OK, NULL, NULL, 6},
+    {"field_known_not_strings",
+     T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS_WITH(
+         ",\n{\"id\": \"payer\", \"kind\": \"text\", \"at\": [2, 41, 31], "
+         "\"known\": [\"MEDICAID\", 7]}") T_REPEAT T_CHECKS T_TAIL,
+     CS_EINVAL, "known value", "payer", 0},
+    {"field_known_too_many",
+     T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS_WITH(
+         ",\n{\"id\": \"payer\", \"kind\": \"text\", \"at\": [2, 41, 31], "
+         "\"known\": [\"A\", \"B\", \"C\", \"D\", \"E\", \"F\", \"G\", "
+         "\"H\", \"I\"]}") T_REPEAT T_CHECKS T_TAIL,
+     CS_EINVAL, "\"known\"", "payer", 0},
     {"field_too_many_rules",
      T_HEAD T_REF T_GRID T_ANCHORS T_CHARSETS T_FIELDS_WITH(
          ",\n{\"id\": \"npi\", \"kind\": \"text\", \"at\": [20, 1, 10], "
