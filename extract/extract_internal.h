@@ -200,6 +200,15 @@ int extract__mend_split_k(char *v, ocr_engine *eng);
  * Returns 1 when v changed. */
 int extract__mend_house_number(char *v);
 
+/* A person's name (rule person_name) that fails its rule only by its
+ * commas, written faintly or lost to a rule: two words (CHEN OLIVIA) are
+ * LAST, FIRST; three whose last is one letter (RAMIREZ SHIRLEY L, and
+ * FLORES, MELISSA J, which passes as a first name of two words) are
+ * LAST, FIRST, M. Other shapes (ST JOHN JOSEPH: where does the last name
+ * end?) are left. v (size bytes) changes only to a name that passes;
+ * returns 1 when it did. */
+int extract__mend_name_commas(char *v, size_t size);
+
 /* Mends the suffix of a street address that poor print turned into no
  * suffix by one look-alike letter (4192 CENTER OR: DR). Returns 1 when
  * it did (extract/words.c). With any_letter (a hand's), a word of three

@@ -3807,8 +3807,10 @@ restore_name_commas(const reader *rd, int f, char *raw, size_t size)
  * specks read as punctuation dropped (extract__drop_specks; a person's
  * name keeps its commas), misread words mended (extract__mend_words),
  * a reading a few edits from one of the field's known values taken as
- * that value (extract__mend_known), the field then flagged word_mended;
- * a printed name's lost commas given back first (restore_name_commas). */
+ * that value (extract__mend_known), a person's name that fails its rule
+ * only by its commas given them (extract__mend_name_commas), the field
+ * then flagged word_mended; a printed name's lost commas given back
+ * first (restore_name_commas). */
 static void
 tidy_prose(const reader *rd, extract_result *res, ocr_engine *eng)
 {
@@ -3839,6 +3841,10 @@ tidy_prose(const reader *rd, extract_result *res, ocr_engine *eng)
             res->fields[f].word_mended = 1;
         if (extract__mend_known(res->fields[f].raw, sizeof(res->fields[f].raw),
                                 def))
+            res->fields[f].word_mended = 1;
+        if (extract__field_has_rule(def, "person_name") &&
+            extract__mend_name_commas(res->fields[f].raw,
+                                      sizeof(res->fields[f].raw)))
             res->fields[f].word_mended = 1;
     }
 }

@@ -6,6 +6,7 @@
 #include "extract/extract_internal.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 /*
@@ -425,6 +426,43 @@ extract__mend_split_k(char *v, ocr_engine *eng)
 {
     return mend_each_word(v, strlen(v) + 1, SPLIT_K_MIN_LETTERS, find_split_k,
                           eng, 0);
+}
+
+int
+extract__mend_name_commas(char *v, size_t size)
+{
+    char words[3][EXTRACT_VALUE_MAX], out[EXTRACT_VALUE_MAX];
+    size_t n = 0, len = 0;
+    int k, valid = extract__rule_check("person_name", v, NULL) == NULL;
+
+    for (const char *p = v; *p != '\0';) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        if (*p == '\0')
+            break;
+        if (n == 3)
+            return 0;
+        len = 0;
+        while (*p != '\0' && *p != ' ' && *p != ',' &&
+               len + 1 < sizeof(words[0]))
+            words[n][len++] = *p++;
+        words[n++][len] = '\0';
+    }
+    /* a name that passes keeps its shape, but for LAST, FIRST M */
+    if (valid && !(n == 3 && strlen(words[2]) == 1))
+        return 0;
+    if (n == 2)
+        k = snprintf(out, sizeof(out), "%s, %s", words[0], words[1]);
+    else if (n == 3 && strlen(words[2]) == 1)
+        k = snprintf(out, sizeof(out), "%s, %s, %s", words[0], words[1],
+                     words[2]);
+    else
+        return 0;
+    if (k < 0 || (size_t)k >= size || strcmp(out, v) == 0 ||
+        extract__rule_check("person_name", out, NULL) != NULL)
+        return 0;
+    memcpy(v, out, (size_t)k + 1);
+    return 1;
 }
 
 int

@@ -262,6 +262,26 @@ test_house_case(void **state)
     check_mend(*state, house);
 }
 
+/* A person's name that fails its rule only by its commas
+ * (extract__mend_name_commas). */
+static const struct mend_case comma_cases[] = {
+    {"commas_two_words", "CHEN OLIVIA", "CHEN, OLIVIA", 1},
+    {"commas_initial", "FLORES, MELISSA J", "FLORES, MELISSA, J", 1},
+    {"commas_none_initial", "RAMIREZ SHIRLEY L", "RAMIREZ, SHIRLEY, L", 1},
+    {"commas_space_before", "WHITE , RACHEL, W", "WHITE, RACHEL, W", 1},
+    {"commas_right_kept", "CHEN, OLIVIA", "CHEN, OLIVIA", 0},
+    {"commas_same_kept", "SAME", "SAME", 0},
+    {"commas_last_name_of_two", "ST JOHN JOSEPH", "ST JOHN JOSEPH", 0},
+    {"commas_letters_only", "CHEN 0LIVIA", "CHEN 0LIVIA", 0},
+    {"commas_one_word", "OLIVIA", "OLIVIA", 0},
+};
+
+static void
+test_comma_case(void **state)
+{
+    check_mend(*state, extract__mend_name_commas);
+}
+
 /* A hand's K read as I and C (extract__mend_split_k). */
 static const struct mend_case split_k_cases[] = {
     {"k_in_name", "SCHMIDT, ICIMBERLY, E", "SCHMIDT, KIMBERLY, E", 1},
@@ -346,7 +366,7 @@ main(void)
               TS_COUNT(street_cases) + TS_COUNT(join_cases) +
               TS_COUNT(hand_mend_cases) + TS_COUNT(dropped_cases) +
               TS_COUNT(split_k_cases) + TS_COUNT(hand_street_cases) +
-              TS_COUNT(house_cases) + 2];
+              TS_COUNT(house_cases) + TS_COUNT(comma_cases) + 2];
     size_t n = 0;
 
     TS_ADD_ROWS(tests, n, speck_cases, test_speck_case, NULL);
@@ -358,6 +378,7 @@ main(void)
     TS_ADD_ROWS(tests, n, split_k_cases, test_split_k_case, NULL);
     TS_ADD_ROWS(tests, n, hand_street_cases, test_hand_street_case, NULL);
     TS_ADD_ROWS(tests, n, house_cases, test_house_case, NULL);
+    TS_ADD_ROWS(tests, n, comma_cases, test_comma_case, NULL);
     TS_ADD_TEST(tests, n, "dropped_no_room", test_dropped_no_room, NULL);
     TS_ADD_TEST(tests, n, "mend_without_engine", test_mend_without_engine,
                 NULL);
