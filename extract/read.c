@@ -2079,6 +2079,7 @@ settle_lookalikes(reader *rd, extract_result *res, const ocr_page *page,
     seen_chars *seen = rd->seen;
     extract_look *look = NULL;
     int *has = NULL, any = 0, noisy;
+    double near_max, ratio_alike, ratio_other;
 
     for (size_t i = 0; i < seen->n; i++)
         any |= seen->v[i].settle;
@@ -2097,6 +2098,9 @@ settle_lookalikes(reader *rd, extract_result *res, const ocr_page *page,
         pixDestroy(&pix);
     }
     noisy = page_noise(seen, look, has) >= LOOK_NOISY;
+    near_max = noisy ? LOOK_NOISY_NEAR : LOOK_NEAR_MAX;
+    ratio_alike = noisy ? LOOK_NOISY_ALIKE : LOOK_RATIO;
+    ratio_other = noisy ? LOOK_NOISY_RATIO : LOOK_RATIO / 2;
     for (size_t i = 0; i < seen->n; i++) {
         seen_char *c = &seen->v[i];
         double near[LOOK_CLASSES], same;
@@ -2125,12 +2129,8 @@ settle_lookalikes(reader *rd, extract_result *res, const ocr_page *page,
                 best = k;
         to = LOOK_CHARS[best];
         alike = cut || look_alike(c->ch, to);
-        if (noisy
-                ? near[best] < LOOK_NOISY_NEAR &&
-                      near[best] <
-                          (alike ? LOOK_NOISY_ALIKE : LOOK_NOISY_RATIO) * same
-                : near[best] < LOOK_NEAR_MAX &&
-                      near[best] < (alike ? LOOK_RATIO : LOOK_RATIO / 2) * same)
+        if (near[best] < near_max &&
+            near[best] < (alike ? ratio_alike : ratio_other) * same)
             c->to = to;
     }
     free(look);

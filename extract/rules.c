@@ -295,18 +295,25 @@ ok_date(const char *v, const struct tm *today)
     return date_parse(v, &d) == 0;
 }
 
+/* today's date, years_back years earlier, as date_parse gives dates
+ * (YYYYMMDD). */
+static long
+date_of_today(const struct tm *today, int years_back)
+{
+    long year = (long)today->tm_year + 1900 - years_back;
+
+    return (year * 100 + today->tm_mon + 1) * 100 + today->tm_mday;
+}
+
 /* Passes when no today is given; the date itself is the step before. */
 static int
 ok_not_future(const char *v, const struct tm *today)
 {
     long d;
-    long now;
 
     if (today == NULL || date_parse(v, &d) != 0)
         return 1;
-    now = ((long)today->tm_year + 1900) * 100 + today->tm_mon + 1;
-    now = now * 100 + today->tm_mday;
-    return d <= now;
+    return d <= date_of_today(today, 0);
 }
 
 /* A date of service or of a claim's signature lies at most this many
@@ -321,13 +328,10 @@ static int
 ok_recent(const char *v, const struct tm *today)
 {
     long d;
-    long oldest;
 
     if (today == NULL || date_parse(v, &d) != 0)
         return 1;
-    oldest = (long)today->tm_year + 1900 - RECENT_YEARS;
-    oldest = (oldest * 100 + today->tm_mon + 1) * 100 + today->tm_mday;
-    return d >= oldest;
+    return d >= date_of_today(today, RECENT_YEARS);
 }
 
 static int

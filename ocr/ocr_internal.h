@@ -29,7 +29,8 @@ typedef struct ocr__quad {
  * fills *out when all four are found and make a plausible page, 0 when not
  * (a scan whose paper fills the image, a page the frame cuts on more than
  * one side, no contrast). A page the frame cuts on one side only is found
- * by a line of its form on that side (out->cut). Never fails otherwise: a missing sheet is not an error.
+ * by a line of its form on that side (out->cut). Never fails otherwise: a
+ * missing sheet is not an error.
  */
 int ocr__quad_find(ocr__quad *out, struct Pix *pixs);
 
